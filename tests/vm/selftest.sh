@@ -1,0 +1,33 @@
+#!/bin/bash
+# Tests of the VM harness itself: each kind of guest failure must come out
+# of tests/vm/run with its own exit status, in bounded time, with the
+# console log kept. Prints one TAP line per case.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+n=0 failed=0
+
+check() { # NAME EXPECTED-STATUS RUN-ARGS...
+	local name=$1 want=$2 log got start secs
+	shift 2
+	n=$((n + 1))
+	log=$(mktemp)
+	start=$(date +%s)
+	"$here/run" --quiet --log "$log" "$@" >/dev/null 2>&1
+	got=$?
+	secs=$(( $(date +%s) - start ))
+	# A guest that ran must leave its console log; a usage error never boots.
+	if [ "$got" = "$want" ] && { [ -s "$log" ] || [ "$want" = 125 ]; }; then
+		echo "ok $n - vm/run $name: status $got in ${secs}s"
+	else
+		echo "not ok $n - vm/run $name: status $got (want $want), log $(stat -c %s "$log") bytes"
+		failed=$((failed + 1))
+	fi
+	rm -f "$log"
+}
+
+check "script exit 1" 1 "$here/selftest/exit1.sh"
+check "script hangs" 123 --timeout 25 "$here/selftest/hang.sh"
+check "kernel WARNING" 120 "$here/selftest/warn.sh"
+check "arguments" 0 "$here/selftest/args.sh" "a b" "it's" '$HOME'
+check "bad option" 125 --mem lots "$here/selftest/exit1.sh"
+exit $((failed > 0))
