@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * gem_reclaim: GEM buffer objects for unified-memory (UMA) GPU drivers, with
+ * per-VM activity tracking so that the memory can be reclaimed under
+ * pressure.
+ *
+ * A driver embeds &struct gem_reclaim_object in its buffer object instead of
+ * &struct drm_gem_shmem_object, embeds &struct gem_reclaim_vm in its GPU VM
+ * and &struct gem_reclaim_device in its device, and supplies the callbacks
+ * of &struct gem_reclaim_ops. See kernel/reclaim/gr_object.c for the
+ * locking rules.
+ */
+#ifndef __DRM_GEM_RECLAIM_H__
+#define __DRM_GEM_RECLAIM_H__
+
+#include <linux/atomic.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/drm_gem.h>
+
+struct drm_gpuvm;
+struct iosys_map;
+struct gem_reclaim_object;
+struct gem_reclaim_vm;
+
+/**
+ * enum gem_reclaim_state - what backs a BO's memory right now
+ * @GEM_RECLAIM_UNBACKED: no page was ever allocated (lazy allocation)
+ * @GEM_RECLAIM_RESIDENT: all pages allocated and reclaimable
+ * @GEM_RECLAIM_PINNED: pages allocated and pinned (vmap, driver pin, export);
+ *	never reclaimed in this state
+ * @GEM_RECLAIM_SWAPPED: pages handed back to shmem, content preserved
+ * @GEM_RECLAIM_DISCARDED: pages dropped, content lost; the next use gets
+ *	zeroed pages
+ * @GEM_RECLAIM_STATE_COUNT: number of states
+ */
+enum gem_reclaim_state {
+	GEM_RECLAIM_UNBACKED,
+	GEM_RECLAIM_RESIDENT,
+	GEM_RECLAIM_PINNED,
+	GEM_RECLAIM_SWAPPED,
+	GEM_RECLAIM_DISCARDED,
+	GEM_RECLAIM_STATE_COUNT,
+};
+
+/* BO flags, given to gem_reclaim_object_init(). */
+/* the BO may not be mapped by the CPU */
+#define GEM_RECLAIM_BO_NO_MMAP			BIT(0)
+/* content may be dropped, not swapped */
+#define GEM_RECLAIM_BO_DISCARD_ON_RECLAIM	BIT(1)
+#define GEM_RECLAIM_BO_FLAGS_MASK \
+	(GEM_RECLAIM_BO_NO_MMAP | GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+
+/**
+ * struct gem_reclaim_ops - callbacks a driver supplies
+ *
+ * Both BO callbacks are called with the BO's pages lock held
+ * (gem_reclaim_object_lock()). They may take the driver's GPU page-table
+ * locks, which therefore nest inside the BO pages lock.
+ */
+struct gem_reclaim_ops {
+	/**
+	 * @unmap_from_gpu: tear down every GPU mapping of @bo in every VM, so
+	 * that its pages can be released. Called before the core drops the
+	 * pages of a GPU-mapped BO. Must not sleep on a lock that the driver's
+	 * submit path holds while allocating memory.
+	 *
+	 * Returns: 0 on success, -EBUSY if the mappings cannot be torn down
+	 * now (the core then skips the BO).
+	 */
+	int (*unmap_from_gpu)(struct gem_reclaim_object *bo);
+
+	/**
+	 * @map_to_gpu: re-establish the GPU mappings of @bo after its pages
+	 * were restored. Optional: a driver may instead restore lazily from
+	 * its submit path (drm_gpuvm_validate()).
+	 *
+	 * Returns: 0 on success or a negative errno.
+	 */
+	int (*map_to_gpu)(struct gem_reclaim_object *bo);
+
+	/**
+	 * @to_reclaim_vm: return the &struct gem_reclaim_vm embedded next to
+	 * @gpuvm in the driver's VM, so the core can find the VMs a BO is
+	 * mapped in (through the GEM object's gpuva list). Optional.
+	 */
+	struct gem_reclaim_vm *(*to_reclaim_vm)(struct drm_gpuvm *gpuvm);
+};
+
+/**
+ * struct gem_reclaim_device - per-device state of the reclaim core
+ *
+ * Embedded in (or registered by) the driver's device, initialised with
+ * gem_reclaim_device_init().
+ */
+struct gem_reclaim_device {
+	/** @drm: the DRM device this belongs to */
+	struct drm_device *drm;
+	/** @ops: the driver's callbacks */
+	const struct gem_reclaim_ops *ops;
+
+	/**
+	 * @lock: protects @bos, @vms_active, @vms_idle and, for every VM of
+	 * this device, &gem_reclaim_vm.active_jobs, &gem_reclaim_vm.idle_since
+	 * and &gem_reclaim_vm.lru_node. A spinlock taken with interrupts
+	 * disabled, because job completion may run from a fence callback.
+	 * Innermost lock: nothing else is taken while it is held.
+	 */
+	spinlock_t lock;
+	/** @bos: every BO of the device, through &gem_reclaim_object.dev_node */
+	struct list_head bos;
+	/** @vms_active: VMs with queued or running work */
+	struct list_head vms_active;
+	/**
+	 * @vms_idle: idle VMs, longest idle first (a VM moves to the tail
+	 * when its last job completes)
+	 */
+	struct list_head vms_idle;
+
+	/** @bo_count: number of BOs */
+	atomic_long_t bo_count;
+	/** @vm_count: number of VMs */
+	atomic_long_t vm_count;
+	/** @resident_pages: pages currently allocated for BOs */
+	atomic_long_t resident_pages;
+	/** @pinned_pages: pages of BOs in %GEM_RECLAIM_PINNED state */
+	atomic_long_t pinned_pages;
+	/** @populate_count: number of times a BO's pages were allocated */
+	atomic_long_t populate_count;
+};
+
+/**
+ * struct gem_reclaim_object - a GEM object for UMA drivers
+ *
+ * Backed by shmem; pages are allocated on first use (CPU fault, GPU map,
+ * vmap, pin), never at creation.
+ */
+struct gem_reclaim_object {
+	/** @base: the GEM object; its size is the BO size */
+	struct drm_gem_object base;
+	/** @rdev: the device this BO belongs to */
+	struct gem_reclaim_device *rdev;
+
+	/**
+	 * @pages_lock: protects @pages, @state, @pin_count, @vmap_count,
+	 * @vaddr and @content_lost. Taken by the CPU fault handler, by vmap,
+	 * pin and GPU map. Reclaim may only trylock it.
+	 */
+	struct mutex pages_lock;
+	/** @pages: the backing pages, NULL while unbacked */
+	struct page **pages;
+	/** @state: reclaim state, see &enum gem_reclaim_state */
+	enum gem_reclaim_state state;
+	/** @pin_count: pins, including one per vmap */
+	unsigned int pin_count;
+	/** @vmap_count: vmap users of @vaddr */
+	unsigned int vmap_count;
+	/** @vaddr: kernel mapping while @vmap_count > 0 */
+	void *vaddr;
+	/** @content_lost: pages were discarded since the last query */
+	bool content_lost;
+
+	/** @flags: GEM_RECLAIM_BO_* */
+	u32 flags;
+	/** @mmap_count: number of CPU VMAs mapping the BO (fork included) */
+	atomic_t mmap_count;
+	/** @gpu_map_count: number of GPU mappings (VA ranges) of the BO */
+	atomic_t gpu_map_count;
+	/** @reclaim_count: number of times the pages were reclaimed */
+	atomic_t reclaim_count;
+
+	/** @dev_node: link in &gem_reclaim_device.bos, under its lock */
+	struct list_head dev_node;
+	/** @owner_pid: tgid of the process that created the BO */
+	pid_t owner_pid;
+	/** @owner_comm: command name of that process */
+	char owner_comm[TASK_COMM_LEN];
+};
+
+/**
+ * struct gem_reclaim_bo_info - snapshot returned by gem_reclaim_object_query()
+ * @state: reclaim state
+ * @resident_bytes: bytes currently backed by pages
+ * @content_lost: content was discarded since the previous query
+ * @mmap_count: CPU mappings
+ * @gpu_map_count: GPU mappings
+ * @pin_count: pins
+ */
+struct gem_reclaim_bo_info {
+	enum gem_reclaim_state state;
+	u64 resident_bytes;
+	bool content_lost;
+	unsigned int mmap_count;
+	unsigned int gpu_map_count;
+	unsigned int pin_count;
+};
+
+/**
+ * struct gem_reclaim_vm - activity tracking of one GPU VM
+ *
+ * Embedded in the driver's VM. A VM is active from the submission of a job
+ * until the completion of its last job; the transition moves the VM (not
+ * its BOs) between &gem_reclaim_device.vms_active and
+ * &gem_reclaim_device.vms_idle, in O(1).
+ */
+struct gem_reclaim_vm {
+	/** @rdev: the device */
+	struct gem_reclaim_device *rdev;
+	/** @gpuvm: the driver's drm_gpuvm, or NULL */
+	struct drm_gpuvm *gpuvm;
+	/** @lru_node: link in the device's active or idle list */
+	struct list_head lru_node;
+	/** @active_jobs: jobs queued or running, under &gem_reclaim_device.lock */
+	unsigned int active_jobs;
+	/** @idle_since: when @active_jobs last dropped to zero */
+	ktime_t idle_since;
+	/** @owner_pid: tgid of the creating process */
+	pid_t owner_pid;
+	/** @owner_comm: command name of the creating process */
+	char owner_comm[TASK_COMM_LEN];
+};
+
+static inline struct gem_reclaim_object *
+to_gem_reclaim_object(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct gem_reclaim_object, base);
+}
+
+/* Device */
+int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
+			    struct drm_device *drm,
+			    const struct gem_reclaim_ops *ops);
+void gem_reclaim_device_fini(struct gem_reclaim_device *rdev);
+
+/* Objects */
+int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
+			    struct gem_reclaim_object *bo, size_t size,
+			    u32 flags);
+void gem_reclaim_object_fini(struct gem_reclaim_object *bo);
+
+static inline void gem_reclaim_object_lock(struct gem_reclaim_object *bo)
+{
+	mutex_lock(&bo->pages_lock);
+}
+
+static inline bool gem_reclaim_object_trylock(struct gem_reclaim_object *bo)
+{
+	return mutex_trylock(&bo->pages_lock);
+}
+
+static inline void gem_reclaim_object_unlock(struct gem_reclaim_object *bo)
+{
+	mutex_unlock(&bo->pages_lock);
+}
+
+struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo);
+int gem_reclaim_object_populate(struct gem_reclaim_object *bo);
+int gem_reclaim_object_pin(struct gem_reclaim_object *bo);
+void gem_reclaim_object_unpin(struct gem_reclaim_object *bo);
+int gem_reclaim_object_vmap(struct gem_reclaim_object *bo, struct iosys_map *map);
+void gem_reclaim_object_vunmap(struct gem_reclaim_object *bo, struct iosys_map *map);
+void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo, int delta);
+enum gem_reclaim_state gem_reclaim_object_state(struct gem_reclaim_object *bo);
+void gem_reclaim_object_query(struct gem_reclaim_object *bo,
+			      struct gem_reclaim_bo_info *info);
+const char *gem_reclaim_state_name(enum gem_reclaim_state state);
+
+int gem_reclaim_object_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma);
+extern const struct vm_operations_struct gem_reclaim_vm_ops;
+
+/* drm_gem_object_funcs helpers */
+int gem_reclaim_gem_pin(struct drm_gem_object *obj);
+void gem_reclaim_gem_unpin(struct drm_gem_object *obj);
+int gem_reclaim_gem_vmap(struct drm_gem_object *obj, struct iosys_map *map);
+void gem_reclaim_gem_vunmap(struct drm_gem_object *obj, struct iosys_map *map);
+
+/* VMs */
+void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,
+			 struct gem_reclaim_vm *vm, struct drm_gpuvm *gpuvm);
+void gem_reclaim_vm_fini(struct gem_reclaim_vm *vm);
+void gem_reclaim_vm_job_begin(struct gem_reclaim_vm *vm);
+void gem_reclaim_vm_job_end(struct gem_reclaim_vm *vm);
+bool gem_reclaim_vm_is_active(struct gem_reclaim_vm *vm, ktime_t *idle_since);
+
+#endif /* __DRM_GEM_RECLAIM_H__ */

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gem_reclaim: the GEM object for UMA drivers.
+ */
+
+#include <linux/iosys-map.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/vmalloc.h>
+
+#include <drm/drm_gem.h>
+#include <drm/drm_device.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/gem_reclaim.h>
+
+#include "gr_internal.h"
+
+/**
+ * DOC: Locking
+ *
+ * Locks of the reclaim core, outermost first:
+ *
+ * 1. The driver's VM-bind lock (for gpusim, &gpusim_vm.bind_lock). Not a
+ *    core lock, but the core expects GPU map paths to take the BO pages lock
+ *    inside it.
+ * 2. &gem_reclaim_object.pages_lock (mutex, one per BO): protects the page
+ *    array, the reclaim state, pin and vmap counts, the kernel mapping and
+ *    the content-lost flag. Taken by the CPU fault handler, vmap, pin and by
+ *    the driver when it maps the BO on the GPU. Page allocation happens with
+ *    it held, so a reclaim pass entered from that allocation may only
+ *    trylock it (of any BO). The &gem_reclaim_ops callbacks run with it
+ *    held.
+ * 3. The driver's GEM gpuva lock and GPU page-table locks, taken inside the
+ *    pages lock by &gem_reclaim_ops.unmap_from_gpu and
+ *    &gem_reclaim_ops.map_to_gpu.
+ * 4. &gem_reclaim_device.lock (spinlock, irq-safe, one per device): protects
+ *    the device's BO list and its active and idle VM lists, and each VM's
+ *    job counter and idle timestamp. Innermost; nothing is allocated and no
+ *    other lock is taken while it is held.
+ *
+ * The counters of &gem_reclaim_device and the mmap/GPU-map counts of a BO
+ * are atomics and need no lock; readers treat them as snapshots.
+ *
+ * The dma_resv of a BO is not used by the core. A driver that takes it
+ * (drm_gpuvm_validate() in its submit path) takes it outside the pages lock,
+ * and reclaim takes it only with dma_resv_trylock().
+ */
+
+static const char * const gem_reclaim_state_names[GEM_RECLAIM_STATE_COUNT] = {
+	[GEM_RECLAIM_UNBACKED] = "unbacked",
+	[GEM_RECLAIM_RESIDENT] = "resident",
+	[GEM_RECLAIM_PINNED] = "pinned",
+	[GEM_RECLAIM_SWAPPED] = "swapped",
+	[GEM_RECLAIM_DISCARDED] = "discarded",
+};
+
+/**
+ * gem_reclaim_state_name() - name of a reclaim state
+ * @state: the state
+ *
+ * Returns: a static string such as "resident", or "invalid".
+ */
+const char *gem_reclaim_state_name(enum gem_reclaim_state state)
+{
+	if (state >= GEM_RECLAIM_STATE_COUNT)
+		return "invalid";
+	return gem_reclaim_state_names[state];
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_state_name);
+
+static size_t gr_npages(struct gem_reclaim_object *bo)
+{
+	return bo->base.size >> PAGE_SHIFT;
+}
+
+/**
+ * gem_reclaim_object_init() - initialise an embedded reclaimable GEM object
+ * @rdev: the reclaim device the BO belongs to
+ * @bo: the object, zeroed, with &drm_gem_object.funcs already set
+ * @size: size in bytes, a multiple of PAGE_SIZE
+ * @flags: GEM_RECLAIM_BO_* flags
+ *
+ * Creates the shmem backing file but allocates no page: the BO starts
+ * %GEM_RECLAIM_UNBACKED. The driver's &drm_gem_object_funcs.free must call
+ * gem_reclaim_object_fini().
+ *
+ * Returns: 0 on success, -EINVAL on a bad size or flags, or the error of
+ * drm_gem_object_init().
+ */
+int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
+			    struct gem_reclaim_object *bo, size_t size,
+			    u32 flags)
+{
+	unsigned long irqflags;
+	int ret;
+
+	if (!size || !PAGE_ALIGNED(size) || (flags & ~GEM_RECLAIM_BO_FLAGS_MASK))
+		return -EINVAL;
+
+	ret = drm_gem_object_init(rdev->drm, &bo->base, size);
+	if (ret)
+		return ret;
+
+	bo->rdev = rdev;
+	bo->flags = flags;
+	bo->state = GEM_RECLAIM_UNBACKED;
+	mutex_init(&bo->pages_lock);
+	atomic_set(&bo->mmap_count, 0);
+	atomic_set(&bo->gpu_map_count, 0);
+	atomic_set(&bo->reclaim_count, 0);
+	bo->owner_pid = task_tgid_nr(current);
+	get_task_comm(bo->owner_comm, current);
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_add_tail(&bo->dev_node, &rdev->bos);
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	atomic_long_inc(&rdev->bo_count);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_init);
+
+/**
+ * gem_reclaim_object_fini() - release what gem_reclaim_object_init() set up
+ * @bo: the object, no longer mapped on the GPU, the CPU or in the kernel
+ *
+ * Frees the pages and releases the GEM object; the caller frees the memory
+ * of the embedding structure afterwards.
+ */
+void gem_reclaim_object_fini(struct gem_reclaim_object *bo)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_del(&bo->dev_node);
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+
+	drm_WARN_ON(rdev->drm, bo->vmap_count);
+	if (bo->vaddr)
+		vunmap(bo->vaddr);
+	if (bo->pages) {
+		atomic_long_sub(gr_npages(bo), &rdev->resident_pages);
+		if (bo->state == GEM_RECLAIM_PINNED)
+			atomic_long_sub(gr_npages(bo), &rdev->pinned_pages);
+		drm_gem_put_pages(&bo->base, bo->pages, true, false);
+		bo->pages = NULL;
+	}
+	atomic_long_dec(&rdev->bo_count);
+	mutex_destroy(&bo->pages_lock);
+	drm_gem_object_release(&bo->base);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_fini);
+
+static void gr_set_state_locked(struct gem_reclaim_object *bo,
+				enum gem_reclaim_state state)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+
+	lockdep_assert_held(&bo->pages_lock);
+	if (bo->state == GEM_RECLAIM_PINNED && state != GEM_RECLAIM_PINNED)
+		atomic_long_sub(gr_npages(bo), &rdev->pinned_pages);
+	else if (bo->state != GEM_RECLAIM_PINNED && state == GEM_RECLAIM_PINNED)
+		atomic_long_add(gr_npages(bo), &rdev->pinned_pages);
+	bo->state = state;
+}
+
+/**
+ * gem_reclaim_object_get_pages_locked() - make a BO resident
+ * @bo: the object, with its pages lock held
+ *
+ * Allocates the backing pages if the BO is unbacked, swapped or discarded
+ * (a discarded BO gets zeroed pages). The page array stays valid while the
+ * pages lock is held; a caller that keeps using pages after unlocking must
+ * be able to take them back through &gem_reclaim_ops.unmap_from_gpu.
+ *
+ * Returns: the page array, or an ERR_PTR() on allocation failure.
+ */
+struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
+{
+	struct page **pages;
+
+	lockdep_assert_held(&bo->pages_lock);
+
+	if (bo->pages)
+		return bo->pages;
+
+	pages = drm_gem_get_pages(&bo->base);
+	if (IS_ERR(pages))
+		return pages;
+
+	bo->pages = pages;
+	atomic_long_add(gr_npages(bo), &bo->rdev->resident_pages);
+	atomic_long_inc(&bo->rdev->populate_count);
+	gr_set_state_locked(bo, bo->pin_count ? GEM_RECLAIM_PINNED :
+					       GEM_RECLAIM_RESIDENT);
+	return pages;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_get_pages_locked);
+
+/**
+ * gem_reclaim_object_populate() - make a BO resident, taking its lock
+ * @bo: the object
+ *
+ * Returns: 0 on success or a negative errno.
+ */
+int gem_reclaim_object_populate(struct gem_reclaim_object *bo)
+{
+	struct page **pages;
+
+	gem_reclaim_object_lock(bo);
+	pages = gem_reclaim_object_get_pages_locked(bo);
+	gem_reclaim_object_unlock(bo);
+	return PTR_ERR_OR_ZERO(pages);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_populate);
+
+static int gr_pin_locked(struct gem_reclaim_object *bo)
+{
+	struct page **pages;
+
+	lockdep_assert_held(&bo->pages_lock);
+
+	pages = gem_reclaim_object_get_pages_locked(bo);
+	if (IS_ERR(pages))
+		return PTR_ERR(pages);
+	if (bo->pin_count++ == 0)
+		gr_set_state_locked(bo, GEM_RECLAIM_PINNED);
+	return 0;
+}
+
+static void gr_unpin_locked(struct gem_reclaim_object *bo)
+{
+	lockdep_assert_held(&bo->pages_lock);
+
+	if (drm_WARN_ON(bo->rdev->drm, !bo->pin_count))
+		return;
+	if (--bo->pin_count == 0)
+		gr_set_state_locked(bo, GEM_RECLAIM_RESIDENT);
+}
+
+/**
+ * gem_reclaim_object_pin() - pin a BO's pages (driver-internal or export)
+ * @bo: the object
+ *
+ * A pinned BO is resident and never reclaimed until the last unpin.
+ *
+ * Returns: 0 on success or a negative errno.
+ */
+int gem_reclaim_object_pin(struct gem_reclaim_object *bo)
+{
+	int ret;
+
+	gem_reclaim_object_lock(bo);
+	ret = gr_pin_locked(bo);
+	gem_reclaim_object_unlock(bo);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_pin);
+
+/**
+ * gem_reclaim_object_unpin() - drop a pin taken by gem_reclaim_object_pin()
+ * @bo: the object
+ */
+void gem_reclaim_object_unpin(struct gem_reclaim_object *bo)
+{
+	gem_reclaim_object_lock(bo);
+	gr_unpin_locked(bo);
+	gem_reclaim_object_unlock(bo);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_unpin);
+
+/**
+ * gem_reclaim_object_vmap() - map a BO in the kernel
+ * @bo: the object
+ * @map: receives the kernel address
+ *
+ * The BO stays pinned while mapped; vmaps nest.
+ *
+ * Returns: 0 on success or a negative errno.
+ */
+int gem_reclaim_object_vmap(struct gem_reclaim_object *bo, struct iosys_map *map)
+{
+	int ret;
+
+	gem_reclaim_object_lock(bo);
+	if (bo->vmap_count) {
+		bo->vmap_count++;
+		goto out_set;
+	}
+	ret = gr_pin_locked(bo);
+	if (ret)
+		goto err_unlock;
+	bo->vaddr = vmap(bo->pages, gr_npages(bo), VM_MAP, PAGE_KERNEL);
+	if (!bo->vaddr) {
+		ret = -ENOMEM;
+		goto err_unpin;
+	}
+	bo->vmap_count = 1;
+out_set:
+	iosys_map_set_vaddr(map, bo->vaddr);
+	gem_reclaim_object_unlock(bo);
+	return 0;
+
+err_unpin:
+	gr_unpin_locked(bo);
+err_unlock:
+	gem_reclaim_object_unlock(bo);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_vmap);
+
+/**
+ * gem_reclaim_object_vunmap() - undo gem_reclaim_object_vmap()
+ * @bo: the object
+ * @map: the mapping returned by gem_reclaim_object_vmap()
+ */
+void gem_reclaim_object_vunmap(struct gem_reclaim_object *bo, struct iosys_map *map)
+{
+	gem_reclaim_object_lock(bo);
+	if (drm_WARN_ON(bo->rdev->drm, !bo->vmap_count))
+		goto out_unlock;
+	if (--bo->vmap_count == 0) {
+		vunmap(bo->vaddr);
+		bo->vaddr = NULL;
+		gr_unpin_locked(bo);
+	}
+out_unlock:
+	gem_reclaim_object_unlock(bo);
+	iosys_map_clear(map);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_vunmap);
+
+/**
+ * gem_reclaim_object_gpu_mapped() - account GPU mappings of a BO
+ * @bo: the object
+ * @delta: +1 when the driver maps a VA range of the BO, -1 when it unmaps it
+ */
+void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo, int delta)
+{
+	int v = atomic_add_return(delta, &bo->gpu_map_count);
+
+	drm_WARN_ON_ONCE(bo->rdev->drm, v < 0);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_gpu_mapped);
+
+/**
+ * gem_reclaim_object_state() - current reclaim state of a BO
+ * @bo: the object
+ *
+ * Returns: the state; a snapshot unless the caller holds the pages lock.
+ */
+enum gem_reclaim_state gem_reclaim_object_state(struct gem_reclaim_object *bo)
+{
+	return READ_ONCE(bo->state);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_state);
+
+/**
+ * gem_reclaim_object_query() - snapshot of a BO's reclaim information
+ * @bo: the object
+ * @info: filled in
+ *
+ * Reading clears the content-lost flag, so each loss is reported once.
+ */
+void gem_reclaim_object_query(struct gem_reclaim_object *bo,
+			      struct gem_reclaim_bo_info *info)
+{
+	gem_reclaim_object_lock(bo);
+	info->state = bo->state;
+	info->resident_bytes = bo->pages ? bo->base.size : 0;
+	info->content_lost = bo->content_lost;
+	bo->content_lost = false;
+	info->pin_count = bo->pin_count;
+	gem_reclaim_object_unlock(bo);
+	info->mmap_count = atomic_read(&bo->mmap_count);
+	info->gpu_map_count = atomic_read(&bo->gpu_map_count);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_query);
+
+static vm_fault_t gr_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
+	struct gem_reclaim_object *bo = to_gem_reclaim_object(obj);
+	struct page **pages;
+	pgoff_t pgoff;
+	vm_fault_t ret;
+
+	/* vmf->pgoff carries the fake mmap offset of the GEM object. */
+	pgoff = vmf->pgoff - drm_vma_node_start(&obj->vma_node);
+	if (pgoff >= gr_npages(bo))
+		return VM_FAULT_SIGBUS;
+
+	gem_reclaim_object_lock(bo);
+	pages = gem_reclaim_object_get_pages_locked(bo);
+	if (IS_ERR(pages))
+		ret = PTR_ERR(pages) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	else
+		ret = vmf_insert_pfn(vma, vmf->address, page_to_pfn(pages[pgoff]));
+	gem_reclaim_object_unlock(bo);
+	return ret;
+}
+
+static void gr_vm_open(struct vm_area_struct *vma)
+{
+	struct gem_reclaim_object *bo = to_gem_reclaim_object(vma->vm_private_data);
+
+	atomic_inc(&bo->mmap_count);
+	drm_gem_vm_open(vma);
+}
+
+static void gr_vm_close(struct vm_area_struct *vma)
+{
+	struct gem_reclaim_object *bo = to_gem_reclaim_object(vma->vm_private_data);
+
+	atomic_dec(&bo->mmap_count);
+	drm_gem_vm_close(vma);
+}
+
+/*
+ * Pages are inserted one by one with vmf_insert_pfn(), so reclaim can zap
+ * them all with drm_vma_node_unmap() and the next access faults them back.
+ */
+const struct vm_operations_struct gem_reclaim_vm_ops = {
+	.fault = gr_fault,
+	.open = gr_vm_open,
+	.close = gr_vm_close,
+};
+EXPORT_SYMBOL_GPL(gem_reclaim_vm_ops);
+
+/**
+ * gem_reclaim_object_mmap() - &drm_gem_object_funcs.mmap for reclaim BOs
+ * @obj: the GEM object
+ * @vma: the new CPU mapping
+ *
+ * No page is allocated here; the fault handler does it on first access.
+ * The driver sets &drm_gem_object_funcs.vm_ops to &gem_reclaim_vm_ops.
+ *
+ * Returns: 0, -EPERM for a %GEM_RECLAIM_BO_NO_MMAP BO, -EINVAL for a
+ * private (copy-on-write) mapping.
+ */
+int gem_reclaim_object_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	struct gem_reclaim_object *bo = to_gem_reclaim_object(obj);
+
+	if (bo->flags & GEM_RECLAIM_BO_NO_MMAP)
+		return -EPERM;
+	if (is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
+
+	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	/* vm_open() is not called for the first VMA; count it here. */
+	atomic_inc(&bo->mmap_count);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_mmap);
+
+/**
+ * gem_reclaim_gem_pin() - &drm_gem_object_funcs.pin (dma-buf export)
+ * @obj: the GEM object
+ *
+ * Returns: 0 on success or a negative errno.
+ */
+int gem_reclaim_gem_pin(struct drm_gem_object *obj)
+{
+	return gem_reclaim_object_pin(to_gem_reclaim_object(obj));
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_pin);
+
+/**
+ * gem_reclaim_gem_unpin() - &drm_gem_object_funcs.unpin
+ * @obj: the GEM object
+ */
+void gem_reclaim_gem_unpin(struct drm_gem_object *obj)
+{
+	gem_reclaim_object_unpin(to_gem_reclaim_object(obj));
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_unpin);
+
+/**
+ * gem_reclaim_gem_vmap() - &drm_gem_object_funcs.vmap
+ * @obj: the GEM object
+ * @map: receives the kernel address
+ *
+ * Returns: 0 on success or a negative errno.
+ */
+int gem_reclaim_gem_vmap(struct drm_gem_object *obj, struct iosys_map *map)
+{
+	return gem_reclaim_object_vmap(to_gem_reclaim_object(obj), map);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_vmap);
+
+/**
+ * gem_reclaim_gem_vunmap() - &drm_gem_object_funcs.vunmap
+ * @obj: the GEM object
+ * @map: the mapping to undo
+ */
+void gem_reclaim_gem_vunmap(struct drm_gem_object *obj, struct iosys_map *map)
+{
+	gem_reclaim_object_vunmap(to_gem_reclaim_object(obj), map);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_vunmap);
