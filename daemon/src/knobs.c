@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "knobs.h"
+#include "log.h"
+
+const struct knob_desc knob_table[KNOB_COUNT] = {
+	[KNOB_POLICY] = { "policy", PROFILE_POLICY },
+	[KNOB_IDLE_THRESHOLD_MS] = { "idle_threshold_ms", PROFILE_IDLE_THRESHOLD },
+	[KNOB_MIN_RESIDENT_MB] = { "min_resident_mb", PROFILE_MIN_RESIDENT },
+};
+
+int card_minor(const char *sysname)
+{
+	const char *p;
+	int n = 0;
+
+	if (strncmp(sysname, "card", 4) != 0 || !sysname[4])
+		return -EINVAL;
+	for (p = sysname + 4; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 100000)
+			return -EINVAL;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int device_open(struct device *d, const struct roots *r, const char *sysname)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+	int minor = card_minor(sysname);
+
+	if (minor < 0)
+		return -EINVAL;
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", sysname);
+	d->minor = minor;
+	if (path_fmt(d->sysdir, sizeof(d->sysdir), "%s/class/drm/%s/device/reclaim",
+		     r->sys, sysname) ||
+	    path_fmt(d->dbgdir, sizeof(d->dbgdir), "%s/dri/%d/reclaim",
+		     r->debugfs, minor))
+		return -ENAMETOOLONG;
+	if (!is_dir(d->sysdir))
+		return -ENODEV;
+	if (!path_fmt(path, sizeof(path), "%s/class/drm/%s/device/driver", r->sys, sysname)) {
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			const char *base;
+
+			link[n] = '\0';
+			base = strrchr(link, '/');
+			snprintf(d->driver, sizeof(d->driver), "%.*s",
+				 (int)sizeof(d->driver) - 1, base ? base + 1 : link);
+		}
+	}
+	if (device_knob_read(d, "available_policies", d->available, sizeof(d->available)))
+		d->available[0] = '\0';
+	return 0;
+}
+
+bool device_has_debugfs(const struct device *d)
+{
+	return is_dir(d->dbgdir);
+}
+
+int device_dbg_path(const struct device *d, const char *file, char *buf, size_t len)
+{
+	return path_fmt(buf, len, "%s/%s", d->dbgdir, file);
+}
+
+int device_knob_read(const struct device *d, const char *knob, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	if (strchr(knob, '/') || path_fmt(path, sizeof(path), "%s/%s", d->sysdir, knob))
+		return -EINVAL;
+	return read_text(path, buf, len);
+}
+
+int device_knob_write_raw(const struct device *d, const char *knob, const char *value)
+{
+	char path[PATH_MAX];
+
+	if (strchr(knob, '/') || path_fmt(path, sizeof(path), "%s/%s", d->sysdir, knob))
+		return -EINVAL;
+	return write_text(path, value);
+}
+
+int device_knob_write(struct device *d, enum knob_id k, const char *value, bool dry_run)
+{
+	const char *name = knob_table[k].name;
+	int ret;
+
+	if (d->last_valid[k] && strcmp(d->last[k], value) == 0)
+		return 0;
+	if (dry_run) {
+		log_info("%s: dry-run: would write \"%s\" to %s/%s", d->name, value,
+			 d->sysdir, name);
+		ret = 0;
+	} else {
+		ret = device_knob_write_raw(d, name, value);
+		if (ret) {
+			log_err("%s: writing \"%s\" to %s/%s failed: %s", d->name,
+				value, d->sysdir, name, strerror(-ret));
+			d->last_valid[k] = false;
+			return ret;
+		}
+		log_debug("%s: %s = \"%s\"", d->name, name, value);
+	}
+	snprintf(d->last[k], sizeof(d->last[k]), "%s", value);
+	d->last_valid[k] = true;
+	return 0;
+}
+
+int device_save(struct device *d)
+{
+	for (size_t k = 0; k < KNOB_COUNT; k++) {
+		int ret = device_knob_read(d, knob_table[k].name, d->saved[k],
+					   sizeof(d->saved[k]));
+
+		if (ret) {
+			log_err("%s: cannot read %s/%s: %s", d->name, d->sysdir,
+				knob_table[k].name, strerror(-ret));
+			d->saved_valid = false;
+			return ret;
+		}
+		memcpy(d->last[k], d->saved[k], sizeof(d->last[k]));
+		d->last_valid[k] = true;
+	}
+	d->saved_valid = true;
+	return 0;
+}
+
+int device_restore(struct device *d, bool dry_run)
+{
+	int failed = 0;
+
+	if (!d->saved_valid)
+		return 0;
+	/* policy last: the thresholds are in place before reclaim resumes */
+	for (size_t i = KNOB_COUNT; i-- > 0;) {
+		if (device_knob_write(d, (enum knob_id)i, d->saved[i], dry_run))
+			failed++;
+	}
+	return failed;
+}
+
+void profile_resolve(const struct profile *p, const struct profile *baseline,
+		     const char saved[KNOB_COUNT][KNOB_VAL_LEN], const char *available,
+		     char out[KNOB_COUNT][KNOB_VAL_LEN], char *dropped, size_t droplen)
+{
+	const struct profile *src;
+
+	if (droplen)
+		dropped[0] = '\0';
+	for (size_t k = 0; k < KNOB_COUNT; k++) {
+		unsigned bit = knob_table[k].profile_bit;
+
+		src = (p->has & bit) ? p : (baseline && (baseline->has & bit)) ? baseline : NULL;
+		if (!src) {
+			snprintf(out[k], KNOB_VAL_LEN, "%s", saved[k]);
+			continue;
+		}
+		switch (k) {
+		case KNOB_POLICY:
+			if (available && *available) {
+				if (policy_chain_filter(src->policy, available, out[k],
+							KNOB_VAL_LEN, dropped, droplen) < 0)
+					snprintf(out[k], KNOB_VAL_LEN, "%s", saved[k]);
+			} else {
+				policy_chain_normalize(src->policy, out[k], KNOB_VAL_LEN);
+			}
+			break;
+		case KNOB_IDLE_THRESHOLD_MS:
+			snprintf(out[k], KNOB_VAL_LEN, "%" PRIu32, src->idle_threshold_ms);
+			break;
+		case KNOB_MIN_RESIDENT_MB:
+			snprintf(out[k], KNOB_VAL_LEN, "%" PRIu32, src->min_resident_mb);
+			break;
+		}
+	}
+}
+
+int device_apply(struct device *d, const struct profile *p,
+		 const struct profile *baseline, bool do_shrink, bool dry_run)
+{
+	char val[KNOB_COUNT][KNOB_VAL_LEN], dropped[KNOB_VAL_LEN];
+	int ret = 0;
+
+	profile_resolve(p, baseline, (const char (*)[KNOB_VAL_LEN])d->saved, d->available,
+			val, dropped, sizeof(dropped));
+	if (dropped[0])
+		log_warn("%s: policies not offered by the device skipped: %s (available: %s)",
+			 d->name, dropped, d->available);
+	/* thresholds first, then the chain that uses them */
+	for (size_t k = KNOB_COUNT; k-- > 0;)
+		if (device_knob_write(d, (enum knob_id)k, val[k], dry_run))
+			ret = -EIO;
+	if (do_shrink && (p->has & PROFILE_SHRINK) && p->shrink_mb)
+		if (device_shrink(d, (uint64_t)p->shrink_mb << 20, 0, dry_run))
+			ret = -EIO;
+	return ret;
+}
+
+int device_shrink(const struct device *d, uint64_t bytes, int tgid, bool dry_run)
+{
+	char path[PATH_MAX], req[64], back[128];
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t pages = bytes / (uint64_t)(page > 0 ? page : 4096);
+	int ret;
+
+	if (!pages)
+		return 0;
+	if (device_dbg_path(d, "shrink", path, sizeof(path)))
+		return -ENAMETOOLONG;
+	if (tgid > 0)
+		snprintf(req, sizeof(req), "%" PRIu64 " tgid=%d", pages, tgid);
+	else
+		snprintf(req, sizeof(req), "%" PRIu64, pages);
+	if (dry_run) {
+		log_info("%s: dry-run: would write \"%s\" to %s", d->name, req, path);
+		return 0;
+	}
+	ret = write_text(path, req);
+	if (ret) {
+		log_err("%s: shrink request \"%s\" to %s failed: %s", d->name, req,
+			path, strerror(-ret));
+		return ret;
+	}
+	if (read_text(path, back, sizeof(back)) == 0)
+		log_info("%s: shrink %s pages: reclaimed %s", d->name, req, back);
+	return 0;
+}
+
+int device_read_stats(const struct device *d, struct stats *s)
+{
+	char path[PATH_MAX];
+
+	if (device_dbg_path(d, "stats", path, sizeof(path)))
+		return -ENAMETOOLONG;
+	return stats_read(path, s);
+}
+
+int device_read_table(const struct device *d, const char *which, struct table *t)
+{
+	char path[PATH_MAX];
+
+	if (device_dbg_path(d, which, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	return table_read(path, t);
+}

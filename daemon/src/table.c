@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "util.h"
+
+/* getline() wrapper that strips the newline; -1 at EOF. */
+static ssize_t table_getline(char **buf, size_t *cap, FILE *f)
+{
+	ssize_t n = getline(buf, cap, f);
+
+	if (n > 0 && (*buf)[n - 1] == '\n')
+		(*buf)[--n] = '\0';
+	return n;
+}
+
+static size_t table_split(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(line, " \t\r", &save); tok;
+	     tok = strtok_r(NULL, " \t\r", &save)) {
+		if (n == max)
+			return max + 1;
+		fields[n++] = tok;
+	}
+	return n;
+}
+
+void table_free(struct table *t)
+{
+	if (t->cells)
+		for (size_t i = 0; i < t->nrows * t->ncols; i++)
+			free(t->cells[i]);
+	if (t->cols)
+		for (size_t i = 0; i < t->ncols; i++)
+			free(t->cols[i]);
+	free(t->cells);
+	free(t->cols);
+	memset(t, 0, sizeof(*t));
+}
+
+int table_col(const struct table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *table_cell(const struct table *t, size_t row, size_t col)
+{
+	return t->cells[row * t->ncols + col];
+}
+
+static int table_add_row(struct table *t, char **fields, size_t n, int comm)
+{
+	char **cells;
+	size_t base = t->nrows * t->ncols;
+
+	if (t->nrows >= TABLE_MAX_ROWS)
+		return -E2BIG;
+	cells = realloc(t->cells, (base + t->ncols) * sizeof(*cells));
+	if (!cells)
+		return -ENOMEM;
+	t->cells = cells;
+	memset(cells + base, 0, t->ncols * sizeof(*cells));
+	for (size_t c = 0, f = 0; c < t->ncols; c++) {
+		size_t take = 1;
+
+		if ((int)c == comm)
+			take = 1 + (n - t->ncols);
+		if (take == 1) {
+			cells[base + c] = strdup(fields[f]);
+		} else {
+			size_t len = 1;
+			char *s;
+
+			for (size_t k = 0; k < take; k++)
+				len += strlen(fields[f + k]) + 1;
+			s = malloc(len);
+			if (s) {
+				s[0] = '\0';
+				for (size_t k = 0; k < take; k++) {
+					if (k)
+						strcat(s, " ");
+					strcat(s, fields[f + k]);
+				}
+			}
+			cells[base + c] = s;
+		}
+		f += take;
+		if (!cells[base + c]) {
+			for (size_t k = 0; k < c; k++)
+				free(cells[base + k]);
+			return -ENOMEM;
+		}
+	}
+	t->nrows++;
+	return 0;
+}
+
+int table_parse(FILE *f, struct table *t)
+{
+	char *line = NULL, *fields[TABLE_MAX_COLS + 1];
+	size_t cap = 0, n;
+	int comm, ret = 0;
+
+	memset(t, 0, sizeof(*t));
+	/* header: first non-blank line */
+	for (;;) {
+		if (table_getline(&line, &cap, f) < 0) {
+			free(line);
+			return -EINVAL;
+		}
+		n = table_split(line, fields, TABLE_MAX_COLS);
+		if (n > 0)
+			break;
+	}
+	if (n > TABLE_MAX_COLS) {
+		free(line);
+		return -E2BIG;
+	}
+	t->cols = calloc(n, sizeof(*t->cols));
+	if (!t->cols) {
+		free(line);
+		return -ENOMEM;
+	}
+	t->ncols = n;
+	for (size_t i = 0; i < n; i++) {
+		t->cols[i] = strdup(fields[i]);
+		if (!t->cols[i]) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		/* duplicate column names make lookups ambiguous */
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(t->cols[j], t->cols[i]) == 0) {
+				ret = -EINVAL;
+				goto err_free;
+			}
+	}
+	comm = table_col(t, "comm");
+	while (table_getline(&line, &cap, f) >= 0) {
+		n = table_split(line, fields, TABLE_MAX_COLS);
+		if (n == 0)
+			continue;
+		if (n == t->ncols || (n > t->ncols && n <= TABLE_MAX_COLS && comm >= 0)) {
+			ret = table_add_row(t, fields, n, comm);
+			if (ret)
+				goto err_free;
+		} else {
+			t->skipped++;
+		}
+	}
+	free(line);
+	return 0;
+
+err_free:
+	free(line);
+	table_free(t);
+	return ret;
+}
+
+int table_read(const char *path, struct table *t)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = table_parse(f, t);
+	fclose(f);
+	return ret;
+}
+
+bool table_u64(const struct table *t, size_t row, const char *col, uint64_t *out)
+{
+	int c = table_col(t, col);
+
+	return c >= 0 && parse_u64(table_cell(t, row, (size_t)c), out) == 0;
+}
+
+/* qsort has no context argument; sorting is single-threaded. */
+static const struct table *sort_t;
+static size_t sort_col;
+static int sort_dir;
+
+static int table_cmp(const void *a, const void *b)
+{
+	const char *x = ((char *const *)a)[sort_col];
+	const char *y = ((char *const *)b)[sort_col];
+	uint64_t u, v;
+	int r;
+
+	if (parse_u64(x, &u) == 0 && parse_u64(y, &v) == 0)
+		r = u < v ? -1 : u > v;
+	else
+		r = strcmp(x, y);
+	return r * sort_dir;
+}
+
+int table_sort(struct table *t, const char *col, bool reverse)
+{
+	int c = table_col(t, col);
+	char **rows;
+
+	if (c < 0)
+		return -ENOENT;
+	if (t->nrows < 2)
+		return 0;
+	/* sort an array of row pointers, then rebuild the cell array */
+	rows = malloc(t->nrows * t->ncols * sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	sort_t = t;
+	sort_col = (size_t)c;
+	sort_dir = reverse ? -1 : 1;
+	memcpy(rows, t->cells, t->nrows * t->ncols * sizeof(*rows));
+	qsort(rows, t->nrows, t->ncols * sizeof(*rows), table_cmp);
+	memcpy(t->cells, rows, t->nrows * t->ncols * sizeof(*rows));
+	free(rows);
+	sort_t = NULL;
+	return 0;
+}
+
+int table_filter(struct table *t, const char *col, const char *value)
+{
+	int c = table_col(t, col);
+	size_t out = 0;
+
+	if (c < 0)
+		return -ENOENT;
+	for (size_t r = 0; r < t->nrows; r++) {
+		char **row = t->cells + r * t->ncols;
+
+		if (strcmp(row[c], value) == 0) {
+			if (out != r)
+				memcpy(t->cells + out * t->ncols, row,
+				       t->ncols * sizeof(*row));
+			out++;
+		} else {
+			for (size_t k = 0; k < t->ncols; k++)
+				free(row[k]);
+		}
+	}
+	t->nrows = out;
+	return 0;
+}
+
+bool table_col_is_bytes(const char *name)
+{
+	static const char *const cols[] = { "size", "resident", "swapped", "discarded" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		if (strcmp(name, cols[i]) == 0)
+			return true;
+	return n > 6 && strcmp(name + n - 6, "_bytes") == 0;
+}
+
+static void table_fmt_cell(const struct table *t, size_t r, size_t c,
+			   bool human, char *buf, size_t len)
+{
+	const char *s = table_cell(t, r, c);
+	uint64_t v;
+
+	if (human && table_col_is_bytes(t->cols[c]) && parse_u64(s, &v) == 0)
+		format_size(v, buf, len);
+	else
+		snprintf(buf, len, "%s", s);
+}
+
+void table_print(FILE *out, const struct table *t, bool human)
+{
+	size_t w[TABLE_MAX_COLS];
+	char buf[128];
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = strlen(t->cols[c]);
+		for (size_t r = 0; r < t->nrows; r++) {
+			table_fmt_cell(t, r, c, human, buf, sizeof(buf));
+			if (strlen(buf) > w[c])
+				w[c] = strlen(buf);
+		}
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		fprintf(out, "%s%-*s", c ? "  " : "",
+			c + 1 < t->ncols ? (int)w[c] : 0, t->cols[c]);
+	fputc('\n', out);
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			table_fmt_cell(t, r, c, human, buf, sizeof(buf));
+			fprintf(out, "%s%-*s", c ? "  " : "",
+				c + 1 < t->ncols ? (int)w[c] : 0, buf);
+		}
+		fputc('\n', out);
+	}
+}
+
+void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+void table_print_json(FILE *out, const struct table *t)
+{
+	fputc('[', out);
+	for (size_t r = 0; r < t->nrows; r++) {
+		fprintf(out, "%s{", r ? "," : "");
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = table_cell(t, r, c);
+			uint64_t v;
+
+			if (c)
+				fputc(',', out);
+			json_string(out, t->cols[c]);
+			fputc(':', out);
+			if (parse_u64(s, &v) == 0)
+				fprintf(out, "%" PRIu64, v);
+			else
+				json_string(out, s);
+		}
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+uint64_t vms_idle_resident(const struct table *vms, uint64_t idle_ms)
+{
+	uint64_t sum = 0;
+
+	for (size_t r = 0; r < vms->nrows; r++) {
+		uint64_t idle, res;
+
+		if (table_u64(vms, r, "idle_ms", &idle) && idle >= idle_ms &&
+		    table_u64(vms, r, "resident", &res))
+			sum += res;
+	}
+	return sum;
+}
+
+void stats_free(struct stats *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->e[i].key);
+		free(s->e[i].value);
+	}
+	free(s->e);
+	memset(s, 0, sizeof(*s));
+}
+
+int stats_parse(FILE *f, struct stats *s)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	memset(s, 0, sizeof(*s));
+	while (table_getline(&line, &cap, f) >= 0) {
+		char *fields[3];
+		struct stat_entry *e;
+		size_t n = table_split(line, fields, 2);
+
+		if (n == 0)
+			continue;
+		if (n != 2 || s->n >= TABLE_MAX_ROWS) {
+			s->skipped++;
+			continue;
+		}
+		/* a duplicated key: the first one wins */
+		for (size_t i = 0; i < s->n; i++)
+			if (strcmp(s->e[i].key, fields[0]) == 0)
+				goto dup;
+		e = realloc(s->e, (s->n + 1) * sizeof(*e));
+		if (!e)
+			goto err_nomem;
+		s->e = e;
+		e += s->n;
+		e->key = strdup(fields[0]);
+		e->value = strdup(fields[1]);
+		if (!e->key || !e->value) {
+			free(e->key);
+			free(e->value);
+			goto err_nomem;
+		}
+		e->numeric = parse_u64(e->value, &e->num) == 0;
+		s->n++;
+		continue;
+dup:
+		s->skipped++;
+	}
+	free(line);
+	return 0;
+
+err_nomem:
+	free(line);
+	stats_free(s);
+	return -ENOMEM;
+}
+
+int stats_read(const char *path, struct stats *s)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = stats_parse(f, s);
+	fclose(f);
+	return ret;
+}
+
+bool stats_get(const struct stats *s, const char *key, uint64_t *out)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->e[i].key, key) == 0) {
+			if (!s->e[i].numeric)
+				return false;
+			*out = s->e[i].num;
+			return true;
+		}
+	return false;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * table.h - pure parsers for the debugfs observability files.
+ *
+ * "bos" and "vms": a header line of whitespace-separated column names,
+ * then one line per object. Columns are found by name, so unknown, extra or
+ * reordered columns are tolerated. A row with more fields than the header
+ * has its surplus folded into the "comm" column (task names may contain
+ * spaces) when there is one; other ragged rows are skipped and counted.
+ *
+ * "stats": "key value" lines; keys are kept generically.
+ */
+#ifndef GR_TABLE_H
+#define GR_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TABLE_MAX_COLS 64
+#define TABLE_MAX_ROWS 1000000
+
+struct table {
+	size_t ncols;
+	char **cols;
+	size_t nrows;
+	char **cells;		/* nrows * ncols, row-major */
+	size_t skipped;		/* malformed rows dropped */
+};
+
+int table_parse(FILE *f, struct table *t);
+int table_read(const char *path, struct table *t);
+void table_free(struct table *t);
+int table_col(const struct table *t, const char *name);
+const char *table_cell(const struct table *t, size_t row, size_t col);
+/* Numeric cell by column name; false if missing or not a number. */
+bool table_u64(const struct table *t, size_t row, const char *col, uint64_t *out);
+/* Sort by a column (numerically when both cells are numbers). -ENOENT if no such column. */
+int table_sort(struct table *t, const char *col, bool reverse);
+/* Keep rows whose column equals value; -ENOENT if no such column. */
+int table_filter(struct table *t, const char *col, const char *value);
+/* True for columns holding byte counts (printed in human units). */
+bool table_col_is_bytes(const char *name);
+void table_print(FILE *out, const struct table *t, bool human);
+/* JSON array of objects; numbers unquoted. */
+void table_print_json(FILE *out, const struct table *t);
+
+/* Sum of "resident" over VMs idle for at least idle_ms ("idle_ms" column). */
+uint64_t vms_idle_resident(const struct table *vms, uint64_t idle_ms);
+
+struct stat_entry {
+	char *key;
+	char *value;
+	bool numeric;
+	uint64_t num;
+};
+
+struct stats {
+	size_t n;
+	struct stat_entry *e;
+	size_t skipped;
+};
+
+int stats_parse(FILE *f, struct stats *s);
+int stats_read(const char *path, struct stats *s);
+void stats_free(struct stats *s);
+bool stats_get(const struct stats *s, const char *key, uint64_t *out);
+
+/* JSON string escaping. */
+void json_string(FILE *out, const char *s);
+
+#endif

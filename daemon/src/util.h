@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * util.h - small helpers shared by gemreclaimd and gemreclaimctl: strict
+ * number and size parsing, human-readable sizes, whole-file read/write of
+ * sysfs-style attributes, and the settable filesystem roots.
+ */
+#ifndef GR_UTIL_H
+#define GR_UTIL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The roots every reader uses. Defaults are /proc, /sys and
+ * /sys/kernel/debug; GEMRECLAIM_ROOT=<dir> prefixes all three (so a test
+ * builds <dir>/proc, <dir>/sys, <dir>/sys/kernel/debug), and the
+ * --proc-root/--sysfs-root/--debugfs-root options override each one.
+ */
+struct roots {
+	char proc[PATH_MAX];
+	char sys[PATH_MAX];
+	char debugfs[PATH_MAX];
+};
+
+void roots_init(struct roots *r);
+/* True when all roots are the real system ones (libudev can be used). */
+bool roots_are_system(const struct roots *r);
+
+/* Strict unsigned decimal parse of the whole string (surrounding blanks ok). */
+int parse_u64(const char *s, uint64_t *out);
+/* "4096", "64K", "64M", "1G", "2T", "1.5G", optional "B"/"iB"; binary units. */
+int parse_size(const char *s, uint64_t *out);
+/* "512 B", "4.0 KiB", "1.5 MiB", ... */
+void format_size(uint64_t bytes, char *buf, size_t len);
+
+/* Trim leading/trailing whitespace in place; returns the start. */
+char *strtrim(char *s);
+/* snprintf that returns -ENAMETOOLONG on truncation, 0 otherwise. */
+int path_fmt(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Read a small file, strip the trailing newline. 0 or -errno. */
+int read_text(const char *path, char *buf, size_t len);
+/* Write a string (plus newline) in one write(2). 0 or -errno. */
+int write_text(const char *path, const char *s);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t now_ms(void);
+
+#endif

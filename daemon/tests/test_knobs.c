@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devices.h"
+#include "knobs.h"
+#include "tests.h"
+
+/*
+ * A fake tree: card0 (reclaim-capable, driver gpusim, with debugfs),
+ * card1 (no reclaim dir), card0-HDMI-A-1 (a connector).
+ */
+static char *fake_tree(struct roots *r)
+{
+	char *dir = tmpdir_new(), link[512], target[512];
+
+	write_file(dir, "sys/class/drm/card0/device/reclaim/policy", "discard swapout\n");
+	write_file(dir, "sys/class/drm/card0/device/reclaim/available_policies",
+		   "discard idle-vm-first swapout\n");
+	write_file(dir, "sys/class/drm/card0/device/reclaim/idle_threshold_ms", "2000\n");
+	write_file(dir, "sys/class/drm/card0/device/reclaim/min_resident_mb", "16\n");
+	write_file(dir, "sys/bus/platform/drivers/gpusim/.keep", "");
+	snprintf(link, sizeof(link), "%s/sys/class/drm/card0/device/driver", dir);
+	snprintf(target, sizeof(target), "%s/sys/bus/platform/drivers/gpusim", dir);
+	assert_int_equal(symlink(target, link), 0);
+	write_file(dir, "sys/class/drm/card1/device/uevent", "");
+	write_file(dir, "sys/class/drm/card0-HDMI-A-1/device/reclaim/policy", "");
+	write_file(dir, "sys/kernel/debug/dri/0/reclaim/stats", "resident_bytes 4096\n");
+	write_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink", "0\n");
+	snprintf(r->proc, sizeof(r->proc), "%s/proc", dir);
+	snprintf(r->sys, sizeof(r->sys), "%s/sys", dir);
+	snprintf(r->debugfs, sizeof(r->debugfs), "%s/sys/kernel/debug", dir);
+	return dir;
+}
+
+/* Passes when card names map to minors and connectors are refused. */
+static void knobs_card_minor(void **state)
+{
+	(void)state;
+	assert_int_equal(card_minor("card0"), 0);
+	assert_int_equal(card_minor("card12"), 12);
+	assert_int_equal(card_minor("card"), -EINVAL);
+	assert_int_equal(card_minor("card0-HDMI-A-1"), -EINVAL);
+	assert_int_equal(card_minor("renderD128"), -EINVAL);
+}
+
+/* Passes when a fake card opens with its driver, paths and available policies. */
+static void knobs_device_open(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r);
+	struct device d;
+
+	(void)state;
+	assert_int_equal(device_open(&d, &r, "card0"), 0);
+	assert_string_equal(d.driver, "gpusim");
+	assert_int_equal(d.minor, 0);
+	assert_string_equal(d.available, "discard idle-vm-first swapout");
+	assert_true(device_has_debugfs(&d));
+	assert_int_equal(device_open(&d, &r, "card1"), -ENODEV);
+	assert_int_equal(device_open(&d, &r, "card0-HDMI-A-1"), -EINVAL);
+	tmpdir_free(dir);
+}
+
+/* Passes when knobs are remembered, moved, and restored exactly (restore on exit). */
+static void knobs_save_apply_restore(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r), *s;
+	struct device d;
+	struct profile p = { .has = PROFILE_POLICY | PROFILE_IDLE_THRESHOLD,
+			     .policy = "discard  idle-vm-first swapout ",
+			     .idle_threshold_ms = 500 };
+
+	(void)state;
+	assert_int_equal(device_open(&d, &r, "card0"), 0);
+	assert_int_equal(device_save(&d), 0);
+	assert_int_equal(device_apply(&d, &p, NULL, false, false), 0);
+	s = read_file(dir, "sys/class/drm/card0/device/reclaim/policy");
+	assert_string_equal(s, "discard idle-vm-first swapout");
+	free(s);
+	s = read_file(dir, "sys/class/drm/card0/device/reclaim/idle_threshold_ms");
+	assert_string_equal(s, "500");
+	free(s);
+	s = read_file(dir, "sys/class/drm/card0/device/reclaim/min_resident_mb");
+	assert_string_equal(s, "16");		/* untouched */
+	free(s);
+	assert_int_equal(device_restore(&d, false), 0);
+	s = read_file(dir, "sys/class/drm/card0/device/reclaim/policy");
+	assert_string_equal(s, "discard swapout");
+	free(s);
+	s = read_file(dir, "sys/class/drm/card0/device/reclaim/idle_threshold_ms");
+	assert_string_equal(s, "2000");
+	free(s);
+	tmpdir_free(dir);
+}
+
+/* Passes when a restore with the device gone reports the failures instead of crashing. */
+static void knobs_restore_device_gone(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r), path[600];
+	struct device d;
+	struct profile p = { .has = PROFILE_MIN_RESIDENT, .min_resident_mb = 1 };
+
+	(void)state;
+	assert_int_equal(device_open(&d, &r, "card0"), 0);
+	assert_int_equal(device_save(&d), 0);
+	assert_int_equal(device_apply(&d, &p, NULL, false, false), 0);
+	snprintf(path, sizeof(path), "%s/sys/class/drm/card0/device/reclaim/min_resident_mb", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(device_restore(&d, false), 1);
+	tmpdir_free(dir);
+}
+
+/* Passes when dry-run writes nothing at all. */
+static void knobs_dry_run(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r), *s;
+	struct device d;
+	struct profile p = { .has = PROFILE_POLICY | PROFILE_SHRINK, .policy = "",
+			     .shrink_mb = 4 };
+
+	(void)state;
+	assert_int_equal(device_open(&d, &r, "card0"), 0);
+	assert_int_equal(device_save(&d), 0);
+	assert_int_equal(device_apply(&d, &p, NULL, true, true), 0);
+	s = read_file(dir, "sys/class/drm/card0/device/reclaim/policy");
+	assert_string_equal(s, "discard swapout");
+	free(s);
+	s = read_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink");
+	assert_string_equal(s, "0");
+	free(s);
+	tmpdir_free(dir);
+}
+
+/* Passes when knob values come from the level, then the baseline, then what was found. */
+static void knobs_profile_resolve(void **state)
+{
+	char saved[KNOB_COUNT][KNOB_VAL_LEN] = { "swapout", "100", "8" };
+	char out[KNOB_COUNT][KNOB_VAL_LEN], dropped[64];
+	struct profile lvl = { .has = PROFILE_POLICY, .policy = "discard idle-vm-first swapout" };
+	struct profile base = { .has = PROFILE_IDLE_THRESHOLD | PROFILE_POLICY,
+				.idle_threshold_ms = 7000, .policy = "discard" };
+
+	(void)state;
+	profile_resolve(&lvl, &base, (const char (*)[KNOB_VAL_LEN])saved,
+			"discard swapout", out, dropped, sizeof(dropped));
+	assert_string_equal(out[KNOB_POLICY], "discard swapout");
+	assert_string_equal(dropped, "idle-vm-first");
+	assert_string_equal(out[KNOB_IDLE_THRESHOLD_MS], "7000");
+	assert_string_equal(out[KNOB_MIN_RESIDENT_MB], "8");
+	/* level 0 with an empty baseline: everything as found */
+	memset(&base, 0, sizeof(base));
+	profile_resolve(&base, NULL, (const char (*)[KNOB_VAL_LEN])saved, "", out,
+			dropped, sizeof(dropped));
+	assert_string_equal(out[KNOB_POLICY], "swapout");
+	assert_string_equal(out[KNOB_IDLE_THRESHOLD_MS], "100");
+	assert_string_equal(dropped, "");
+}
+
+/* Passes when policy chains are validated and filtered in order. */
+static void knobs_policy_chain(void **state)
+{
+	char out[64], dropped[64], why[128];
+
+	(void)state;
+	assert_int_equal(policy_chain_check("discard idle-vm-first swapout", why, sizeof(why)), 0);
+	assert_int_equal(policy_chain_check("", why, sizeof(why)), 0);
+	assert_int_equal(policy_chain_check("swapout discard", why, sizeof(why)), 0);
+	assert_int_equal(policy_chain_check("discard lru", why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "'lru'"));
+	assert_int_equal(policy_chain_check("discard discard", why, sizeof(why)), -EINVAL);
+	assert_int_equal(policy_chain_filter("swapout discard", "discard swapout", out,
+					     sizeof(out), dropped, sizeof(dropped)), 0);
+	assert_string_equal(out, "swapout discard");
+	assert_int_equal(policy_chain_filter("swapout discard", "discard", out,
+					     sizeof(out), dropped, sizeof(dropped)), 1);
+	assert_string_equal(out, "discard");
+	assert_string_equal(dropped, "swapout");
+	assert_int_equal(policy_chain_filter("discard", "discard-all", out,
+					     sizeof(out), dropped, sizeof(dropped)), 1);
+	assert_string_equal(out, "");
+}
+
+/* Passes when a shrink request writes a page count and the optional tgid. */
+static void knobs_shrink(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r), *s, want[64];
+	struct device d;
+	long page = sysconf(_SC_PAGESIZE);
+
+	(void)state;
+	assert_int_equal(device_open(&d, &r, "card0"), 0);
+	assert_int_equal(device_shrink(&d, 64ull << 20, 0, false), 0);
+	s = read_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink");
+	snprintf(want, sizeof(want), "%llu", (64ull << 20) / (unsigned long long)page);
+	assert_string_equal(s, want);
+	free(s);
+	assert_int_equal(device_shrink(&d, 1ull << 20, 1234, false), 0);
+	s = read_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink");
+	snprintf(want, sizeof(want), "%llu tgid=1234", (1ull << 20) / (unsigned long long)page);
+	assert_string_equal(s, want);
+	free(s);
+	tmpdir_free(dir);
+}
+
+static int seen;
+static char seen_name[32];
+
+static void count_cb(void *ud, const char *sysname, bool added)
+{
+	(void)ud;
+	assert_true(added);
+	seen++;
+	snprintf(seen_name, sizeof(seen_name), "%s", sysname);
+}
+
+/* Passes when the directory back end finds card0 only (not card1, not a connector). */
+static void knobs_devscan_dir(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r), err[128];
+	struct devscan *ds = devscan_new(&r, false, err, sizeof(err));
+
+	(void)state;
+	assert_non_null(ds);
+	seen = 0;
+	assert_int_equal(devscan_enumerate(ds, count_cb, NULL), 1);
+	assert_int_equal(seen, 1);
+	assert_string_equal(seen_name, "card0");
+	assert_int_equal(devscan_fd(ds), -1);
+	devscan_free(ds);
+	tmpdir_free(dir);
+}
+
+/* Passes when device matching honours card and driver lists. */
+static void knobs_devices_match(void **state)
+{
+	struct config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_true(devices_match(&c, "card0", "gpusim"));
+	c.ndrivers = 1;
+	strcpy(c.drivers[0], "panthor");
+	assert_false(devices_match(&c, "card0", "gpusim"));
+	assert_true(devices_match(&c, "card0", "panthor"));
+	assert_false(devices_match(&c, "card0", NULL));
+	c.ncards = 1;
+	strcpy(c.cards[0], "card1");
+	assert_false(devices_match(&c, "card0", "panthor"));
+	assert_true(devices_match(&c, "card1", "panthor"));
+}
+
+TEST_SUITE(knobs)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(knobs_card_minor),
+		cmocka_unit_test(knobs_device_open),
+		cmocka_unit_test(knobs_save_apply_restore),
+		cmocka_unit_test(knobs_restore_device_gone),
+		cmocka_unit_test(knobs_dry_run),
+		cmocka_unit_test(knobs_profile_resolve),
+		cmocka_unit_test(knobs_policy_chain),
+		cmocka_unit_test(knobs_shrink),
+		cmocka_unit_test(knobs_devscan_dir),
+		cmocka_unit_test(knobs_devices_match),
+	};
+	TEST_SUITE_BODY(tests);
+}

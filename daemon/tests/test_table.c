@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "tests.h"
+#include "util.h"
+
+static const char bos_text[] =
+	"id vm pid comm size resident state flags mmap reclaims swapins idle_ms\n"
+	"1 1 100 firefox 1048576 1048576 resident - 1 0 0 120\n"
+	"2 1 100 firefox 4194304 0 swapped d 0 3 1 90000\n"
+	"3 2 200 glmark2 65536 65536 resident p 0 0 0 5\n";
+
+static void parse_str(const char *text, struct table *t, int expect)
+{
+	FILE *f = memfile(text);
+
+	assert_int_equal(table_parse(f, t), expect);
+	fclose(f);
+}
+
+/* Passes when the documented bos columns are found by name, row by row. */
+static void table_bos(void **state)
+{
+	struct table t;
+	uint64_t v;
+
+	(void)state;
+	parse_str(bos_text, &t, 0);
+	assert_int_equal(t.ncols, 12);
+	assert_int_equal(t.nrows, 3);
+	assert_int_equal(t.skipped, 0);
+	assert_true(table_u64(&t, 1, "size", &v));
+	assert_int_equal(v, 4194304);
+	assert_true(table_u64(&t, 1, "swapins", &v));
+	assert_int_equal(v, 1);
+	assert_string_equal(table_cell(&t, 2, (size_t)table_col(&t, "comm")), "glmark2");
+	assert_string_equal(table_cell(&t, 1, (size_t)table_col(&t, "state")), "swapped");
+	assert_false(table_u64(&t, 0, "flags", &v));	/* "-" is not a number */
+	assert_false(table_u64(&t, 0, "nosuchcol", &v));
+	table_free(&t);
+}
+
+/* Passes when reordered, unknown and extra columns do not disturb lookups. */
+static void table_unknown_columns(void **state)
+{
+	struct table t;
+	uint64_t v;
+
+	(void)state;
+	parse_str("resident future_col id state pid comm swapped idle_ms bos discarded\n"
+		  "4096 x 7 idle 33 Xorg 8192 60000 2 0\n", &t, 0);
+	assert_int_equal(t.nrows, 1);
+	assert_true(table_u64(&t, 0, "id", &v));
+	assert_int_equal(v, 7);
+	assert_true(table_u64(&t, 0, "swapped", &v));
+	assert_int_equal(v, 8192);
+	assert_string_equal(table_cell(&t, 0, (size_t)table_col(&t, "future_col")), "x");
+	table_free(&t);
+}
+
+/* Passes when a comm with spaces is folded back into one cell and ragged rows are skipped. */
+static void table_comm_spaces_and_ragged(void **state)
+{
+	struct table t;
+	uint64_t v;
+
+	(void)state;
+	parse_str("id pid comm state idle_ms bos resident swapped discarded\n"
+		  "1 10 Web Content idle 5000 3 4096 0 0\n"
+		  "2 11 short\n"
+		  "\n"
+		  "3 12 gnome-shell active 0 9 8192 0 0\n", &t, 0);
+	assert_int_equal(t.nrows, 2);
+	assert_int_equal(t.skipped, 1);
+	assert_string_equal(table_cell(&t, 0, 2), "Web Content");
+	assert_true(table_u64(&t, 0, "idle_ms", &v));
+	assert_int_equal(v, 5000);
+	table_free(&t);
+
+	/* without a comm column, a long row cannot be repaired: skipped */
+	parse_str("a b\n1 2 3\n4 5\n", &t, 0);
+	assert_int_equal(t.nrows, 1);
+	assert_int_equal(t.skipped, 1);
+	table_free(&t);
+}
+
+/* Passes when empty input fails, a header alone gives zero rows, duplicate columns fail. */
+static void table_edge_cases(void **state)
+{
+	struct table t;
+
+	(void)state;
+	parse_str("", &t, -EINVAL);
+	parse_str("\n\n", &t, -EINVAL);
+	parse_str("id vm\n", &t, 0);
+	assert_int_equal(t.nrows, 0);
+	table_free(&t);
+	parse_str("id id\n1 2\n", &t, -EINVAL);
+	assert_int_equal(table_read("/nonexistent/bos", &t), -ENOENT);
+}
+
+/* Passes when sorting is numeric for numbers, textual otherwise, and reversible. */
+static void table_sorting(void **state)
+{
+	struct table t;
+
+	(void)state;
+	parse_str(bos_text, &t, 0);
+	assert_int_equal(table_sort(&t, "size", true), 0);
+	assert_string_equal(table_cell(&t, 0, 0), "2");
+	assert_string_equal(table_cell(&t, 1, 0), "1");
+	assert_string_equal(table_cell(&t, 2, 0), "3");
+	assert_int_equal(table_sort(&t, "size", false), 0);
+	assert_string_equal(table_cell(&t, 0, 0), "3");
+	assert_int_equal(table_sort(&t, "comm", false), 0);
+	assert_string_equal(table_cell(&t, 0, 3), "firefox");
+	assert_string_equal(table_cell(&t, 2, 3), "glmark2");
+	assert_int_equal(table_sort(&t, "bogus", false), -ENOENT);
+	table_free(&t);
+}
+
+/* Passes when filtering keeps exactly the matching rows. */
+static void table_filtering(void **state)
+{
+	struct table t;
+
+	(void)state;
+	parse_str(bos_text, &t, 0);
+	assert_int_equal(table_filter(&t, "pid", "100"), 0);
+	assert_int_equal(t.nrows, 2);
+	assert_string_equal(table_cell(&t, 1, 0), "2");
+	assert_int_equal(table_filter(&t, "nope", "1"), -ENOENT);
+	assert_int_equal(table_filter(&t, "pid", "999"), 0);
+	assert_int_equal(t.nrows, 0);
+	table_free(&t);
+}
+
+/* Passes when JSON output is exact: numbers bare, strings quoted and escaped. */
+static void table_json(void **state)
+{
+	struct table t;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	parse_str("id comm flags\n1 a\"b -\n", &t, 0);
+	out = open_memstream(&buf, &len);
+	table_print_json(out, &t);
+	fclose(out);
+	assert_string_equal(buf, "[{\"id\":1,\"comm\":\"a\\\"b\",\"flags\":\"-\"}]");
+	free(buf);
+	table_free(&t);
+}
+
+/* Passes when byte columns print in human units and others verbatim. */
+static void table_human(void **state)
+{
+	struct table t;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	parse_str(bos_text, &t, 0);
+	out = open_memstream(&buf, &len);
+	table_print(out, &t, true);
+	fclose(out);
+	assert_non_null(strstr(buf, "4.0 MiB"));
+	assert_non_null(strstr(buf, "64.0 KiB"));
+	assert_non_null(strstr(buf, "90000"));	/* idle_ms not converted */
+	assert_true(table_col_is_bytes("reclaimable_bytes"));
+	assert_false(table_col_is_bytes("idle_ms"));
+	free(buf);
+	table_free(&t);
+}
+
+/* Passes when stats keys are kept generically and bad lines are skipped, first duplicate wins. */
+static void table_stats(void **state)
+{
+	struct stats s;
+	uint64_t v;
+	FILE *f;
+
+	(void)state;
+	f = memfile("resident_bytes 1048576\n"
+		    "swapped_bytes 0\n"
+		    "swapout_skipped_trylock 7\n"
+		    "some_future_key 12\n"
+		    "version v2\n"
+		    "malformed line here\n"
+		    "resident_bytes 5\n"
+		    "\n"
+		    "lonely\n");
+	assert_int_equal(stats_parse(f, &s), 0);
+	fclose(f);
+	assert_int_equal(s.n, 5);
+	assert_int_equal(s.skipped, 3);
+	assert_true(stats_get(&s, "resident_bytes", &v));
+	assert_int_equal(v, 1048576);
+	assert_true(stats_get(&s, "swapout_skipped_trylock", &v));
+	assert_int_equal(v, 7);
+	assert_true(stats_get(&s, "some_future_key", &v));
+	assert_false(stats_get(&s, "version", &v));
+	assert_false(stats_get(&s, "missing", &v));
+	stats_free(&s);
+}
+
+/* Passes when idle resident memory sums only VMs idle long enough. */
+static void table_vms_idle(void **state)
+{
+	struct table t;
+
+	(void)state;
+	parse_str("id pid comm state idle_ms bos resident swapped discarded\n"
+		  "1 1 a idle 60000 1 1000 0 0\n"
+		  "2 1 a idle 20000 1 200 0 0\n"
+		  "3 2 b active 0 1 30 0 0\n", &t, 0);
+	assert_int_equal(vms_idle_resident(&t, 30000), 1000);
+	assert_int_equal(vms_idle_resident(&t, 10000), 1200);
+	assert_int_equal(vms_idle_resident(&t, 0), 1230);
+	table_free(&t);
+}
+
+/* Passes when sizes parse with binary suffixes and print in human units. */
+static void util_sizes(void **state)
+{
+	uint64_t v;
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size("64M", &v), 0);
+	assert_int_equal(v, 64ull << 20);
+	assert_int_equal(parse_size("1.5GiB", &v), 0);
+	assert_int_equal(v, 3ull << 29);
+	assert_int_equal(parse_size("2k", &v), 0);
+	assert_int_equal(v, 2048);
+	assert_int_equal(parse_size("12Q", &v), -EINVAL);
+	assert_int_equal(parse_size("-1", &v), -EINVAL);
+	assert_int_equal(parse_size("", &v), -EINVAL);
+	assert_int_equal(parse_size("99999999P", &v), -ERANGE);
+	format_size(512, buf, sizeof(buf));
+	assert_string_equal(buf, "512 B");
+	format_size(1536, buf, sizeof(buf));
+	assert_string_equal(buf, "1.5 KiB");
+	format_size(3ull << 30, buf, sizeof(buf));
+	assert_string_equal(buf, "3.0 GiB");
+	assert_int_equal(parse_u64(" 42\n", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_u64("42a", &v), -EINVAL);
+	assert_int_equal(parse_u64("99999999999999999999999", &v), -ERANGE);
+}
+
+TEST_SUITE(table)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_bos),
+		cmocka_unit_test(table_unknown_columns),
+		cmocka_unit_test(table_comm_spaces_and_ragged),
+		cmocka_unit_test(table_edge_cases),
+		cmocka_unit_test(table_sorting),
+		cmocka_unit_test(table_filtering),
+		cmocka_unit_test(table_json),
+		cmocka_unit_test(table_human),
+		cmocka_unit_test(table_stats),
+		cmocka_unit_test(table_vms_idle),
+		cmocka_unit_test(util_sizes),
+	};
+	TEST_SUITE_BODY(tests);
+}
