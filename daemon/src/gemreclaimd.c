@@ -1,1 +1,789 @@
-int main(void) { return 0; }
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gemreclaimd - moves the GPU reclaim knobs according to memory pressure.
+ *
+ * Event loop rules:
+ *  - one poll set (ppoll) holds one fd per PSI trigger (POLLPRI) and the
+ *    udev monitor fd (POLLIN); every timer (cool-down, proactive step,
+ *    trigger re-arm, fallback average polling, metrics, watchdog) is folded
+ *    into the ppoll timeout, so with no pressure, no proactive mode, no
+ *    metrics and no watchdog the daemon sleeps indefinitely;
+ *  - signal handlers only set sig_atomic_t flags; the signals are blocked
+ *    outside ppoll(), which atomically unblocks them, so none is lost;
+ *  - a trigger fd reporting POLLERR is closed and re-armed later with
+ *    exponential back-off, never re-polled in a loop;
+ *  - all decisions are made by the pure control law (control.c); this file
+ *    only does I/O.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "config.h"
+#include "control.h"
+#include "devices.h"
+#include "knobs.h"
+#include "log.h"
+#include "metrics.h"
+#include "psi.h"
+#include "util.h"
+
+/* Exit codes, one per fatal path (documented in gemreclaimd(8)). */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,		/* bad command line */
+	EXIT_CONFIG = 2,	/* configuration file invalid or unreadable */
+	EXIT_PRESSURE = 3,	/* pressure file unreadable (PSI off, bad cgroup) */
+	EXIT_DEVICES = 4,	/* device discovery (libudev) could not start */
+	EXIT_RUNTIME = 5,	/* signal/poll setup or poll() itself failed */
+};
+
+#define MAX_DEVS 16
+#define PROC_SUPER_MAGIC_ 0x9fa0
+#define CGROUP2_SUPER_MAGIC_ 0x63677270
+
+static volatile sig_atomic_t sig_term, sig_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		sig_hup = 1;
+	else
+		sig_term = 1;
+}
+
+struct trig {
+	int fd;			/* -1 when not armed */
+	size_t level;		/* index into cfg.levels */
+	uint64_t retry_at;	/* when to re-arm after a loss */
+	uint32_t delay;		/* current back-off */
+};
+
+struct gd {
+	struct config cfg;
+	const char *cfg_path;
+	struct roots roots;
+	bool use_udev;
+	bool cli_dry_run;
+	int cli_log_level;		/* -1: from config */
+	size_t ncli_devs;
+	char cli_devs[MAX_DEVS][32];
+
+	char pressure_path[PATH_MAX];
+	bool privileged;
+	struct trig trig[CFG_MAX_LEVELS];
+	size_t ntrig;
+	bool fallback;			/* averages instead of triggers */
+	bool fallback_read_failed;
+	bool fallback_warned;		/* the one log line about falling back */
+	uint64_t next_poll;
+
+	struct devscan *ds;
+	struct device *devs[MAX_DEVS];
+	size_t ndev;
+
+	struct ctl ctl;
+	int applied;			/* level whose profile is in place, -1 none */
+	uint64_t next_metrics;
+	uint64_t wd_usec;
+	uint64_t next_wd;
+};
+
+static bool dry_run(const struct gd *g)
+{
+	return g->cli_dry_run || g->cfg.dry_run;
+}
+
+static const char *level_name(const struct gd *g, int level)
+{
+	return level <= 0 ? "none" : g->cfg.levels[level - 1].name;
+}
+
+static void notify_status(const struct gd *g)
+{
+	sd_notifyf(0, "STATUS=level %s, %zu device%s, %s%s", level_name(g, g->ctl.level),
+		   g->ndev, g->ndev == 1 ? "" : "s",
+		   g->fallback ? "polling PSI averages" : "PSI triggers armed",
+		   dry_run(g) ? " (dry run)" : "");
+}
+
+/* --- pressure ----------------------------------------------------------- */
+
+static void resolve_pressure_path(struct gd *g)
+{
+	const char *src = g->cfg.pressure_source;
+	struct stat st;
+
+	int ret;
+
+	if (strcmp(src, "system") == 0)
+		ret = path_fmt(g->pressure_path, sizeof(g->pressure_path), "%s/pressure/memory",
+			       g->roots.proc);
+	else if (stat(src, &st) == 0 && S_ISDIR(st.st_mode))
+		ret = path_fmt(g->pressure_path, sizeof(g->pressure_path), "%s/memory.pressure", src);
+	else
+		ret = path_fmt(g->pressure_path, sizeof(g->pressure_path), "%s", src);
+	if (ret)
+		g->pressure_path[0] = '\0';	/* fails to open: reported by the caller */
+}
+
+static bool have_cap_sys_resource(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	uint64_t cap = 0;
+	int ret;
+
+	if (!f)
+		return false;
+	ret = caps_parse_status(f, &cap);
+	fclose(f);
+	return ret == 0 && (cap & (1ull << CAP_SYS_RESOURCE_BIT));
+}
+
+/* Open and arm one trigger. 0, or -errno (-ENOTSUP: not a PSI file). */
+static int trig_arm(struct gd *g, struct trig *t)
+{
+	const struct level *l = &g->cfg.levels[t->level];
+	uint32_t stall = l->stall_us, window = l->window_us;
+	struct statfs sfs;
+	char buf[64];
+	ssize_t w;
+	int fd, ret;
+
+	fd = open(g->pressure_path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* a regular file (a fake tree) accepts the write but never polls PRI */
+	if (fstatfs(fd, &sfs) == 0 && (long)sfs.f_type != PROC_SUPER_MAGIC_ &&
+	    (long)sfs.f_type != CGROUP2_SUPER_MAGIC_) {
+		close(fd);
+		return -ENOTSUP;
+	}
+	if (psi_trigger_fit(&stall, &window, g->privileged))
+		log_info("level %s: trigger window %u us -> %u us, stall %u us -> %u us (%s)",
+			 l->name, l->window_us, window, l->stall_us, stall,
+			 g->privileged ? "kernel limits" : "no CAP_SYS_RESOURCE: 2 s multiples");
+	psi_trigger_format(buf, sizeof(buf), l->kind, stall, window);
+	do {
+		w = write(fd, buf, strlen(buf) + 1);
+	} while (w < 0 && errno == EINTR);
+	if (w < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	t->fd = fd;
+	t->delay = g->cfg.rearm_delay_ms;
+	log_debug("level %s: trigger \"%s\" armed on %s", l->name, buf, g->pressure_path);
+	return 0;
+}
+
+static void trig_close_all(struct gd *g)
+{
+	for (size_t i = 0; i < g->ntrig; i++)
+		if (g->trig[i].fd >= 0) {
+			close(g->trig[i].fd);
+			g->trig[i].fd = -1;
+		}
+	g->ntrig = 0;
+}
+
+/* Arm all triggers or switch to polling averages. 0 or an exit code. */
+static int pressure_setup(struct gd *g, uint64_t now)
+{
+	struct psi_sample s;
+	char err[160];
+	int ret = 0;
+
+	trig_close_all(g);
+	resolve_pressure_path(g);
+	if (psi_read(g->pressure_path, &s, err, sizeof(err))) {
+		log_err("cannot read memory pressure from %s: %s (is PSI enabled, psi=1? does the cgroup exist?)",
+			g->pressure_path, err);
+		return EXIT_PRESSURE;
+	}
+	g->fallback = false;
+	for (size_t i = 0; i < g->cfg.nlevels; i++) {
+		struct trig *t = &g->trig[i];
+
+		t->fd = -1;
+		t->level = i;
+		t->retry_at = 0;
+		g->ntrig = i + 1;
+		ret = trig_arm(g, t);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		trig_close_all(g);
+		g->fallback = true;
+		g->next_poll = now;
+		if (!g->fallback_warned)
+			log_warn("PSI triggers refused on %s (%s): reading the averages every %u ms instead",
+				 g->pressure_path, ret == -ENOTSUP ? "not a PSI file" : strerror(-ret),
+				 g->cfg.poll_interval_ms);
+		g->fallback_warned = true;
+	} else if (g->cfg.nlevels) {
+		g->fallback_warned = false;
+		log_info("%zu PSI trigger%s armed on %s", g->ntrig, g->ntrig == 1 ? "" : "s",
+			 g->pressure_path);
+	}
+	return 0;
+}
+
+static void trig_lost(struct gd *g, struct trig *t, uint64_t now)
+{
+	log_warn("level %s: trigger on %s lost (POLLERR); re-arming in %u ms",
+		 g->cfg.levels[t->level].name, g->pressure_path, t->delay);
+	close(t->fd);
+	t->fd = -1;
+	t->retry_at = now + t->delay;
+}
+
+static void trig_retry(struct gd *g, struct trig *t, uint64_t now)
+{
+	int ret;
+
+	if (t->fd >= 0 || !t->retry_at || now < t->retry_at)
+		return;
+	ret = trig_arm(g, t);
+	if (ret == 0) {
+		log_info("level %s: trigger re-armed on %s", g->cfg.levels[t->level].name,
+			 g->pressure_path);
+		t->retry_at = 0;
+		return;
+	}
+	t->delay = t->delay * 2 > g->cfg.rearm_max_ms ? g->cfg.rearm_max_ms : t->delay * 2;
+	t->retry_at = now + t->delay;
+	log_debug("re-arming %s failed: %s; next try in %u ms", g->pressure_path,
+		  strerror(-ret), t->delay);
+}
+
+static void fallback_poll(struct gd *g, uint64_t now)
+{
+	struct psi_sample s;
+	char err[160];
+
+	if (!g->fallback || now < g->next_poll)
+		return;
+	g->next_poll = now + g->cfg.poll_interval_ms;
+	if (psi_read(g->pressure_path, &s, err, sizeof(err))) {
+		if (!g->fallback_read_failed)
+			log_warn("reading %s failed: %s (will keep trying)", g->pressure_path, err);
+		g->fallback_read_failed = true;
+		return;
+	}
+	if (g->fallback_read_failed)
+		log_info("reading %s works again", g->pressure_path);
+	g->fallback_read_failed = false;
+	ctl_sample(&g->ctl, &s, now);
+}
+
+/* --- devices ------------------------------------------------------------ */
+
+static const struct profile *level_profile(const struct gd *g, int level)
+{
+	return level <= 0 ? &g->cfg.baseline : &g->cfg.levels[level - 1].prof;
+}
+
+static void device_log_knobs(const struct device *d, const char *what)
+{
+	log_info("%s %s (driver %s): policy \"%s\", idle_threshold_ms %s, min_resident_mb %s",
+		 what, d->name, d->driver[0] ? d->driver : "unknown",
+		 d->saved[KNOB_POLICY], d->saved[KNOB_IDLE_THRESHOLD_MS],
+		 d->saved[KNOB_MIN_RESIDENT_MB]);
+}
+
+static bool cli_dev_wanted(const struct gd *g, const char *name)
+{
+	if (!g->ncli_devs)
+		return true;
+	for (size_t i = 0; i < g->ncli_devs; i++)
+		if (strcmp(g->cli_devs[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void dev_event(void *ud, const char *sysname, bool added)
+{
+	struct gd *g = ud;
+	struct device *d;
+	size_t i;
+
+	for (i = 0; i < g->ndev; i++)
+		if (strcmp(g->devs[i]->name, sysname) == 0)
+			break;
+	if (!added) {
+		if (i == g->ndev)
+			return;
+		log_info("%s removed; forgetting it", sysname);
+		free(g->devs[i]);
+		g->devs[i] = g->devs[--g->ndev];
+		notify_status(g);
+		return;
+	}
+	if (i < g->ndev || !cli_dev_wanted(g, sysname))
+		return;
+	if (g->ndev == MAX_DEVS) {
+		log_warn("%s ignored: already managing %d devices", sysname, MAX_DEVS);
+		return;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		log_err("%s ignored: out of memory", sysname);
+		return;
+	}
+	if (device_open(d, &g->roots, sysname)) {
+		free(d);
+		return;
+	}
+	if (!devices_match(&g->cfg, d->name, d->driver)) {
+		log_debug("%s (driver %s) does not match devices.cards/drivers; left alone",
+			  d->name, d->driver);
+		free(d);
+		return;
+	}
+	if (device_save(d)) {
+		free(d);
+		return;
+	}
+	device_log_knobs(d, "taking over");
+	if (!device_has_debugfs(d))
+		log_info("%s: no debugfs directory %s; stats and shrink unavailable", d->name,
+			 d->dbgdir);
+	g->devs[g->ndev++] = d;
+	/* bring the new device to the level in force */
+	if (g->applied >= 0)
+		device_apply(d, level_profile(g, g->applied), &g->cfg.baseline,
+			     false, dry_run(g));
+	notify_status(g);
+}
+
+static void devices_restore(struct gd *g)
+{
+	for (size_t i = 0; i < g->ndev; i++) {
+		int failed = device_restore(g->devs[i], dry_run(g));
+
+		if (failed)
+			log_err("%s: %d knob%s could not be restored", g->devs[i]->name,
+				failed, failed == 1 ? "" : "s");
+		else
+			log_info("%s: knobs restored", g->devs[i]->name);
+	}
+}
+
+static void apply_level(struct gd *g)
+{
+	int level = g->ctl.level;
+
+	if (level == g->applied)
+		return;
+	if (g->applied < 0)
+		log_info("starting at pressure level %s", level_name(g, level));
+	else
+		log_info("pressure level %s -> %s", level_name(g, g->applied), level_name(g, level));
+	for (size_t i = 0; i < g->ndev; i++)
+		device_apply(g->devs[i], level_profile(g, level), &g->cfg.baseline,
+			     level > g->applied && g->applied >= 0, dry_run(g));
+	g->applied = level;
+	notify_status(g);
+}
+
+static void proactive_step(struct gd *g, uint64_t now)
+{
+	uint64_t idle = 0, want;
+	struct psi_sample s;
+	char err[160];
+	uint64_t dev_idle[MAX_DEVS] = { 0 };
+
+	if (ctl_proactive_timeout(&g->ctl, now) != 0 || !g->ndev)
+		return;
+	if (psi_read(g->pressure_path, &s, err, sizeof(err))) {
+		/* count as pressure: do not trim blind */
+		s.some.avg10 = 100.0;
+	}
+	for (size_t i = 0; i < g->ndev; i++) {
+		struct table t;
+
+		if (device_read_table(g->devs[i], "vms", &t) == 0) {
+			dev_idle[i] = vms_idle_resident(&t, g->cfg.proactive.idle_ms);
+			table_free(&t);
+		}
+		idle += dev_idle[i];
+	}
+	want = ctl_proactive(&g->ctl, s.some.avg10, idle, now);
+	if (!want) {
+		log_debug("proactive: no step (some avg10 %.2f, target %.2f, idle %" PRIu64 " bytes)",
+			  s.some.avg10, g->cfg.proactive.target_pct, idle);
+		return;
+	}
+	log_info("proactive: some avg10 %.2f%% < %.2f%%: trimming %" PRIu64 " MiB of %" PRIu64 " MiB idle",
+		 s.some.avg10, g->cfg.proactive.target_pct, want >> 20, idle >> 20);
+	for (size_t i = 0; i < g->ndev && want; i++) {
+		uint64_t n = dev_idle[i] < want ? dev_idle[i] : want;
+
+		if (n && device_shrink(g->devs[i], n, 0, dry_run(g)) == 0)
+			want -= n;
+	}
+}
+
+static void write_metrics(struct gd *g, uint64_t now)
+{
+	struct metrics_dev md[MAX_DEVS];
+	struct stats st[MAX_DEVS];
+	struct metrics_state m = {
+		.level = g->ctl.level, .level_name = level_name(g, g->ctl.level),
+		.level_changes = g->ctl.changes, .fallback = g->fallback,
+		.proactive_bytes = g->ctl.pro_trimmed, .ndev = g->ndev, .devs = md,
+	};
+	int ret;
+
+	if (!g->cfg.metrics_file[0])
+		return;
+	g->next_metrics = now + g->cfg.metrics_interval_ms;
+	for (size_t i = 0; i < g->ndev; i++) {
+		md[i].dev = g->devs[i];
+		md[i].stats = device_read_stats(g->devs[i], &st[i]) == 0 ? &st[i] : NULL;
+	}
+	ret = metrics_write(g->cfg.metrics_file, &m);
+	if (ret)
+		log_warn("writing metrics to %s failed: %s", g->cfg.metrics_file, strerror(-ret));
+	for (size_t i = 0; i < g->ndev; i++)
+		if (md[i].stats)
+			stats_free(&st[i]);
+}
+
+/* --- configuration ------------------------------------------------------ */
+
+static int load_config(struct gd *g, struct config *c, bool at_start)
+{
+	struct cfg_diag d;
+	char buf[600];
+	int ret = config_load_file(c, g->cfg_path, &d);
+
+	if (ret == -ENOENT) {
+		log_info("%s not found; using built-in defaults", g->cfg_path);
+		config_defaults(c);
+		return 0;
+	}
+	if (ret) {
+		for (int i = 0; i < d.n; i++) {
+			cfg_error_format(&d.e[i], buf, sizeof(buf));
+			log_err("%s", buf);
+		}
+		log_err(at_start ? "configuration rejected; exiting" :
+				   "configuration rejected; keeping the previous configuration");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void apply_log_level(const struct gd *g)
+{
+	log_set_level(g->cli_log_level >= 0 ? g->cli_log_level : g->cfg.log_level);
+}
+
+static void reload(struct gd *g, uint64_t now)
+{
+	struct config *nc = malloc(sizeof(*nc));
+
+	sd_notify(0, "RELOADING=1");
+	if (!nc) {
+		log_err("reload: out of memory; keeping the previous configuration");
+		goto out;
+	}
+	memcpy(nc, &g->cfg, sizeof(*nc));
+	if (load_config(g, nc, false)) {
+		free(nc);
+		goto out;
+	}
+	/* devices that no longer match are given back */
+	for (size_t i = 0; i < g->ndev;) {
+		struct device *d = g->devs[i];
+
+		if (!devices_match(nc, d->name, d->driver)) {
+			log_info("%s no longer matches the configuration; giving it back", d->name);
+			device_restore(d, dry_run(g));
+			free(d);
+			g->devs[i] = g->devs[--g->ndev];
+			continue;
+		}
+		i++;
+	}
+	memcpy(&g->cfg, nc, sizeof(*nc));
+	free(nc);
+	apply_log_level(g);
+	ctl_reconfigure(&g->ctl, &g->cfg, now);
+	if (pressure_setup(g, now))
+		log_err("pressure source unusable after reload; levels will not change until the next reload");
+	devscan_enumerate(g->ds, dev_event, g);
+	/* re-apply the level in force: profiles may have changed */
+	for (size_t i = 0; i < g->ndev; i++)
+		device_apply(g->devs[i], level_profile(g, g->ctl.level), &g->cfg.baseline,
+			     false, dry_run(g));
+	g->applied = g->ctl.level;
+	g->next_metrics = now;
+	log_info("configuration reloaded from %s", g->cfg_path);
+out:
+	sd_notify(0, "READY=1");
+	notify_status(g);
+}
+
+/* --- main loop ---------------------------------------------------------- */
+
+static void min_timeout(int64_t *t, int64_t cand)
+{
+	if (cand >= 0 && (*t < 0 || cand < *t))
+		*t = cand;
+}
+
+static int64_t until(uint64_t when, uint64_t now)
+{
+	return when > now ? (int64_t)(when - now) : 0;
+}
+
+static int64_t next_timeout(const struct gd *g, uint64_t now)
+{
+	int64_t t = -1;
+
+	min_timeout(&t, ctl_timeout(&g->ctl, now));
+	if (g->ndev)
+		min_timeout(&t, ctl_proactive_timeout(&g->ctl, now));
+	if (g->fallback)
+		min_timeout(&t, until(g->next_poll, now));
+	for (size_t i = 0; i < g->ntrig; i++)
+		if (g->trig[i].fd < 0 && g->trig[i].retry_at)
+			min_timeout(&t, until(g->trig[i].retry_at, now));
+	if (g->cfg.metrics_file[0])
+		min_timeout(&t, until(g->next_metrics, now));
+	if (g->wd_usec)
+		min_timeout(&t, until(g->next_wd, now));
+	return t;
+}
+
+static int run(struct gd *g, const sigset_t *unblocked)
+{
+	struct pollfd pfd[CFG_MAX_LEVELS + 1];
+
+	for (;;) {
+		uint64_t now = now_ms();
+		struct timespec ts, *tsp = NULL;
+		size_t n = 0, udev_slot = SIZE_MAX;
+		int64_t timeout;
+		int ret;
+
+		if (sig_term)
+			return EXIT_OK;
+		if (sig_hup) {
+			sig_hup = 0;
+			reload(g, now);
+		}
+		for (size_t i = 0; i < g->ntrig; i++) {
+			pfd[n].fd = g->trig[i].fd;	/* -1 entries are ignored by poll */
+			pfd[n].events = POLLPRI;
+			pfd[n].revents = 0;
+			n++;
+		}
+		if (devscan_fd(g->ds) >= 0) {
+			udev_slot = n;
+			pfd[n].fd = devscan_fd(g->ds);
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+		timeout = next_timeout(g, now);
+		if (timeout >= 0) {
+			ts.tv_sec = timeout / 1000;
+			ts.tv_nsec = (timeout % 1000) * 1000000;
+			tsp = &ts;
+		}
+		ret = ppoll(pfd, n, tsp, unblocked);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("ppoll: %s", strerror(errno));
+			return EXIT_RUNTIME;
+		}
+		now = now_ms();
+		for (size_t i = 0; i < g->ntrig; i++) {
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			if (pfd[i].revents & (POLLERR | POLLNVAL | POLLHUP))
+				trig_lost(g, &g->trig[i], now);
+			else if (pfd[i].revents & POLLPRI) {
+				log_debug("level %s: trigger fired", g->cfg.levels[i].name);
+				ctl_trigger(&g->ctl, g->trig[i].level, now);
+			}
+		}
+		if (udev_slot != SIZE_MAX && (pfd[udev_slot].revents & POLLIN))
+			devscan_dispatch(g->ds, dev_event, g);
+		for (size_t i = 0; i < g->ntrig; i++)
+			trig_retry(g, &g->trig[i], now);
+		fallback_poll(g, now);
+		ctl_tick(&g->ctl, now);
+		apply_level(g);
+		proactive_step(g, now);
+		if (g->cfg.metrics_file[0] && now >= g->next_metrics)
+			write_metrics(g, now);
+		if (g->wd_usec && now >= g->next_wd) {
+			sd_notify(0, "WATCHDOG=1");
+			g->next_wd = now + g->wd_usec / 2000;
+		}
+	}
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: gemreclaimd [options]\n"
+		"  -c, --config FILE      configuration file (default " CFG_DEFAULT_PATH ")\n"
+		"  -n, --dry-run          log knob writes instead of making them\n"
+		"  -v, --verbose          log at debug level\n"
+		"  -t, --check-config     validate the configuration and exit\n"
+		"  -d, --device CARD      manage only this card (repeatable)\n"
+		"      --no-udev          find cards by scanning <sysfs>/class/drm, no monitor\n"
+		"      --proc-root DIR    instead of /proc\n"
+		"      --sysfs-root DIR   instead of /sys (implies --no-udev)\n"
+		"      --debugfs-root DIR instead of /sys/kernel/debug\n"
+		"  -h, --help             this help\n"
+		"Environment: GEMRECLAIM_ROOT=DIR prefixes /proc, /sys and /sys/kernel/debug.\n"
+		"Exit codes: 0 ok, 1 usage, 2 config, 3 pressure source, 4 device discovery, 5 runtime.\n");
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_NO_UDEV = 256, OPT_PROC, OPT_SYS, OPT_DEBUGFS };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "check-config", no_argument, NULL, 't' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "no-udev", no_argument, NULL, OPT_NO_UDEV },
+		{ "proc-root", required_argument, NULL, OPT_PROC },
+		{ "sysfs-root", required_argument, NULL, OPT_SYS },
+		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct gd g;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, unblocked;
+	bool check_only = false, no_udev = false;
+	char err[200];
+	int c, ret;
+	uint64_t now;
+
+	log_init("gemreclaimd");
+	g.cfg_path = CFG_DEFAULT_PATH;
+	g.cli_log_level = -1;
+	g.applied = -1;
+	roots_init(&g.roots);
+	while ((c = getopt_long(argc, argv, "c:nvtd:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': g.cfg_path = optarg; break;
+		case 'n': g.cli_dry_run = true; break;
+		case 'v': g.cli_log_level = LOG_DEBUG; break;
+		case 't': check_only = true; break;
+		case 'd':
+			if (card_minor(optarg) < 0 || g.ncli_devs == MAX_DEVS) {
+				fprintf(stderr, "gemreclaimd: --device %s: expected a card name like card0 (at most %d)\n",
+					optarg, MAX_DEVS);
+				return EXIT_USAGE;
+			}
+			snprintf(g.cli_devs[g.ncli_devs++], sizeof(g.cli_devs[0]), "%s", optarg);
+			break;
+		case OPT_NO_UDEV: no_udev = true; break;
+		case OPT_PROC: snprintf(g.roots.proc, sizeof(g.roots.proc), "%s", optarg); break;
+		case OPT_SYS: snprintf(g.roots.sys, sizeof(g.roots.sys), "%s", optarg); break;
+		case OPT_DEBUGFS: snprintf(g.roots.debugfs, sizeof(g.roots.debugfs), "%s", optarg); break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	config_defaults(&g.cfg);
+	if (load_config(&g, &g.cfg, true))
+		return EXIT_CONFIG;
+	apply_log_level(&g);
+	if (check_only) {
+		printf("%s: OK (%zu level%s)\n", g.cfg_path, g.cfg.nlevels,
+		       g.cfg.nlevels == 1 ? "" : "s");
+		return EXIT_OK;
+	}
+
+	/* signals: handlers set flags; blocked except inside ppoll() */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &block, &unblocked) ||
+	    sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL)) {
+		log_err("signal setup failed: %s", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	sigdelset(&unblocked, SIGTERM);
+	sigdelset(&unblocked, SIGINT);
+	sigdelset(&unblocked, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);
+
+	now = now_ms();
+	g.privileged = have_cap_sys_resource();
+	ctl_init(&g.ctl, &g.cfg, now);
+	ret = pressure_setup(&g, now);
+	if (ret)
+		return ret;
+
+	g.use_udev = !no_udev && roots_are_system(&g.roots);
+	g.ds = devscan_new(&g.roots, g.use_udev, err, sizeof(err));
+	if (!g.ds) {
+		log_err("device discovery: %s", err);
+		trig_close_all(&g);
+		return EXIT_DEVICES;
+	}
+	ret = devscan_enumerate(g.ds, dev_event, &g);
+	if (ret < 0)
+		log_warn("enumerating DRM cards failed: %s", strerror(-ret));
+	if (!g.ndev)
+		log_info("no reclaim-capable DRM card yet%s", g.use_udev ?
+			 "; waiting for one to appear" : "");
+	/* level 0 in force from the start (baseline profile) */
+	apply_level(&g);
+	g.next_metrics = now;
+	if (sd_watchdog_enabled(0, &g.wd_usec) <= 0)
+		g.wd_usec = 0;
+	g.next_wd = now;
+	sd_notify(0, "READY=1");
+	notify_status(&g);
+	log_info("running%s: %zu level%s, cool-down %u ms%s", dry_run(&g) ? " (dry run)" : "",
+		 g.cfg.nlevels, g.cfg.nlevels == 1 ? "" : "s", g.cfg.cooldown_ms,
+		 g.cfg.proactive.enabled ? ", proactive trimming on" : "");
+
+	ret = run(&g, &unblocked);
+
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping: restoring knobs");
+	devices_restore(&g);
+	for (size_t i = 0; i < g.ndev; i++)
+		free(g.devs[i]);
+	trig_close_all(&g);
+	devscan_free(g.ds);
+	return ret;
+}
