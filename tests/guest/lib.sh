@@ -18,3 +18,40 @@ psi_total() { sed -n "s/^$2 .*total=\([0-9]*\)/\1/p" "/proc/pressure/$1"; }
 
 # vmstat KEY
 vmstat() { kv /proc/vmstat "$1"; }
+
+# gpusim helpers ------------------------------------------------------------
+
+GPUSIM_OBJECTS=/sys/kernel/debug/gpusim/objects
+
+# gpusim_require: skip unless gpusim's device and tools are there
+gpusim_require() {
+	[ -f "$GPUSIM_OBJECTS" ] || skip "gpusim not loaded"
+	command -v gpusim-wl >/dev/null || skip "gpusim-wl not built"
+}
+
+# gpusim_counters_zero: fail unless every gpusim object counter except
+# "devices" reads 0 (retries for a second: file release may be deferred)
+gpusim_counters_zero() {
+	i=0
+	while :; do
+		left=$(awk '$1 != "devices" && $2 != 0' "$GPUSIM_OBJECTS")
+		[ -z "$left" ] && { note "gpusim counters back to zero"; return 0; }
+		i=$((i + 1))
+		[ $i -ge 20 ] && { cat "$GPUSIM_OBJECTS"; fail "gpusim objects left: $left"; }
+		sleep 0.1
+	done
+}
+
+# wl_run OUT ARGS...: run gpusim-wl, keep its output in OUT, fail on failure
+wl_run() {
+	out=$1
+	shift
+	gpusim-wl "$@" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	[ $rc -eq 0 ] || fail "gpusim-wl $* exited $rc"
+	grep -q '^result=pass' "$out" || fail "gpusim-wl $*: no result=pass"
+}
+
+# wl_get OUT KEY: value of KEY=value in a gpusim-wl output
+wl_get() { tr ' ' '\n' <"$1" | sed -n "s/^$2=//p" | head -n1; }

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gpusim: a simulated GPU with panthor's memory model.
+ *
+ * A DRM render-node driver whose "GPU" is a kernel worker. Userspace creates
+ * VMs, BOs (gem_reclaim objects: shmem-backed, allocated lazily), binds BO
+ * ranges in VMs through drm_gpuvm, and submits jobs that the worker executes
+ * by walking the VM's software page tables. See include/uapi/drm/gpusim_drm.h.
+ *
+ * Files: gpusim_drv.c (devices, ioctl table, files, debugfs counters),
+ * gpusim_gem.c (BOs), gpusim_vm.c (VMs, VM_BIND, page tables, tiler heap,
+ * reclaim callbacks), gpusim_job.c (jobs, fences, the worker).
+ */
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+
+#include "gpusim_drv.h"
+
+#define GPUSIM_MAX_DEVICES	8
+
+static unsigned int num_devices = 1;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices, "Number of simulated GPUs (1-8, default 1)");
+
+struct gpusim_counters gpusim_counters;
+
+static struct platform_device *gpusim_pdevs[GPUSIM_MAX_DEVICES];
+static struct dentry *gpusim_debugfs;
+
+static int gpusim_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct gpusim_file *gfile;
+
+	gfile = kzalloc(sizeof(*gfile), GFP_KERNEL);
+	if (!gfile)
+		return -ENOMEM;
+	gfile->gdev = to_gpusim_device(drm);
+	xa_init_flags(&gfile->vms, XA_FLAGS_ALLOC1);
+	xa_init_flags(&gfile->jobs, XA_FLAGS_ALLOC1);
+	file->driver_priv = gfile;
+	atomic_long_inc(&gpusim_counters.files);
+	return 0;
+}
+
+static void gpusim_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct gpusim_file *gfile = file->driver_priv;
+
+	gpusim_file_destroy_vms(gfile);
+	gpusim_file_release_jobs(gfile);
+	xa_destroy(&gfile->vms);
+	xa_destroy(&gfile->jobs);
+	kfree(gfile);
+	atomic_long_dec(&gpusim_counters.files);
+}
+
+static const struct drm_ioctl_desc gpusim_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(GPUSIM_VM_CREATE, gpusim_ioctl_vm_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_VM_DESTROY, gpusim_ioctl_vm_destroy, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_VM_QUERY, gpusim_ioctl_vm_query, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_BO_CREATE, gpusim_ioctl_bo_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_BO_MMAP_OFFSET, gpusim_ioctl_bo_mmap_offset, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_BO_QUERY, gpusim_ioctl_bo_query, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_VM_BIND, gpusim_ioctl_vm_bind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_SUBMIT, gpusim_ioctl_submit, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_JOB_WAIT, gpusim_ioctl_job_wait, DRM_RENDER_ALLOW),
+};
+
+DEFINE_DRM_GEM_FOPS(gpusim_fops);
+
+static const struct drm_driver gpusim_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_GEM_GPUVA | DRIVER_RENDER |
+			   DRIVER_SYNCOBJ,
+	.open = gpusim_open,
+	.postclose = gpusim_postclose,
+	.ioctls = gpusim_ioctls,
+	.num_ioctls = ARRAY_SIZE(gpusim_ioctls),
+	.fops = &gpusim_fops,
+	.name = "gpusim",
+	.desc = "Simulated UMA GPU with panthor's memory model",
+	.date = "20261125",
+	.major = 1,
+	.minor = 0,
+};
+
+static void gpusim_fini_rdev(void *data)
+{
+	struct gpusim_device *gdev = data;
+
+	destroy_workqueue(gdev->wq);
+	gem_reclaim_device_fini(&gdev->rdev);
+	atomic_long_dec(&gpusim_counters.devices);
+}
+
+static int gpusim_probe(struct platform_device *pdev)
+{
+	struct gpusim_device *gdev;
+	int ret;
+
+	gdev = devm_drm_dev_alloc(&pdev->dev, &gpusim_driver,
+				  struct gpusim_device, drm);
+	if (IS_ERR(gdev))
+		return PTR_ERR(gdev);
+
+	ret = gem_reclaim_device_init(&gdev->rdev, &gdev->drm, &gpusim_reclaim_ops);
+	if (ret)
+		return ret;
+
+	gdev->wq = alloc_workqueue("gpusim%d", WQ_UNBOUND, 0, pdev->id);
+	if (!gdev->wq)
+		return -ENOMEM;
+	atomic_long_inc(&gpusim_counters.devices);
+
+	ret = devm_add_action_or_reset(&pdev->dev, gpusim_fini_rdev, gdev);
+	if (ret)
+		return ret;
+
+	platform_set_drvdata(pdev, gdev);
+	return drm_dev_register(&gdev->drm, 0);
+}
+
+static void gpusim_remove(struct platform_device *pdev)
+{
+	struct gpusim_device *gdev = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&gdev->drm);
+}
+
+static struct platform_driver gpusim_platform_driver = {
+	.probe = gpusim_probe,
+	.remove = gpusim_remove,
+	.driver = {
+		.name = "gpusim",
+	},
+};
+
+static int gpusim_objects_show(struct seq_file *m, void *unused)
+{
+	struct gpusim_counters *c = &gpusim_counters;
+
+	seq_printf(m, "devices %ld\n", atomic_long_read(&c->devices));
+	seq_printf(m, "files %ld\n", atomic_long_read(&c->files));
+	seq_printf(m, "vms %ld\n", atomic_long_read(&c->vms));
+	seq_printf(m, "bos %ld\n", atomic_long_read(&c->bos));
+	seq_printf(m, "vmas %ld\n", atomic_long_read(&c->vmas));
+	seq_printf(m, "jobs %ld\n", atomic_long_read(&c->jobs));
+	seq_printf(m, "fences %ld\n", atomic_long_read(&c->fences));
+	seq_printf(m, "heap_chunks %ld\n", atomic_long_read(&c->heap_chunks));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(gpusim_objects);
+
+static void gpusim_unregister_devices(void)
+{
+	int i;
+
+	for (i = GPUSIM_MAX_DEVICES - 1; i >= 0; i--) {
+		if (gpusim_pdevs[i])
+			platform_device_unregister(gpusim_pdevs[i]);
+		gpusim_pdevs[i] = NULL;
+	}
+}
+
+static int __init gpusim_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (num_devices < 1 || num_devices > GPUSIM_MAX_DEVICES)
+		return -EINVAL;
+
+	ret = platform_driver_register(&gpusim_platform_driver);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < num_devices; i++) {
+		struct platform_device *pdev;
+
+		pdev = platform_device_register_simple("gpusim", i, NULL, 0);
+		if (IS_ERR(pdev)) {
+			ret = PTR_ERR(pdev);
+			goto err_unregister_devices;
+		}
+		gpusim_pdevs[i] = pdev;
+		if (!platform_get_drvdata(pdev)) {
+			ret = -ENODEV;
+			goto err_unregister_devices;
+		}
+	}
+
+	gpusim_debugfs = debugfs_create_dir("gpusim", NULL);
+	debugfs_create_file("objects", 0444, gpusim_debugfs, NULL, &gpusim_objects_fops);
+	return 0;
+
+err_unregister_devices:
+	gpusim_unregister_devices();
+	platform_driver_unregister(&gpusim_platform_driver);
+	return ret;
+}
+
+static void __exit gpusim_exit(void)
+{
+	debugfs_remove_recursive(gpusim_debugfs);
+	gpusim_unregister_devices();
+	platform_driver_unregister(&gpusim_platform_driver);
+}
+
+module_init(gpusim_init);
+module_exit(gpusim_exit);
+
+MODULE_DESCRIPTION("gpusim: simulated UMA GPU with panthor's memory model");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

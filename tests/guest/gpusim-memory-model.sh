@@ -1,0 +1,22 @@
+#!/bin/sh
+# vm: --mem 256M --timeout 240
+# gpusim's memory model, end to end through the render node:
+# - data written through a CPU mmap is seen by a GPU verify, GPU fills are
+#   seen through the mmap, and a verify against the wrong seed is caught;
+# - one BO mapped in two VMs: what one VM writes the other reads;
+# - an mmap inherited across fork(): the child reads the parent's GPU fill
+#   and its writes are seen by a GPU verify; mmap counts follow;
+# - the tiler heap grows by chunks, holds data, refuses growth past its
+#   maximum, and its VA range cannot be bound by userspace;
+# - after every process has exited, gpusim's object counters are zero.
+. /tests/guest/lib.sh
+gpusim_require
+
+wl_run /tmp/coh -s 0x1234 coherency 1M
+wl_run /tmp/coh2 -s 0x77 coherency 12K
+wl_run /tmp/shared -s 0x99 shared 2M
+wl_run /tmp/fork -s 0x42 fork 1M
+expect_eq "child mmap count" "$(wl_get /tmp/fork child_mmap_count)" 2
+wl_run /tmp/heap heap 8
+expect_eq "heap chunks" "$(wl_get /tmp/heap heap_chunks)" 8
+gpusim_counters_zero

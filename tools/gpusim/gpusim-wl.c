@@ -1,0 +1,604 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gpusim-wl: workloads and checks on the gpusim simulated GPU.
+ *
+ *   gpusim-wl [-d /dev/dri/renderDN] [-s SEED] COMMAND [ARGS]
+ *
+ * Prints "key=value" lines; the last line is "result=pass" or
+ * "result=fail reason=...". Exit status: 0 pass, 1 check failed, 2 usage,
+ * 3 device or ioctl error.
+ *
+ * Commands (sizes accept K, M, G suffixes):
+ *   coherency [SIZE]        CPU mmap writes seen by a GPU verify, GPU fills
+ *                           seen through mmap, sub-range verify
+ *   shared [SIZE]           one BO mapped in two VMs: fill in one, verify in
+ *                           the other, both ways
+ *   fork [SIZE]             mmap inherited across fork(): child verifies the
+ *                           parent's GPU fill and writes, parent GPU-verifies
+ *   lazy TOTAL BO_SIZE      create TOTAL bytes of BOs, check no memory is
+ *                           used, then touch one BO and check it is resident
+ *   fault                   GPU accesses to unmapped VAs fail with the VA
+ *   heap CHUNKS             grow the tiler heap, fill and verify it, then
+ *                           check growth past the maximum fails
+ *   bench-submit NBOS N     map NBOS 4 KiB BOs, time N NOP submits
+ *   hold SECONDS SIZE       create, map and fill a BO, then sleep (tests
+ *                           kill the process to check cleanup)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "libgpusim.h"
+
+#define VA_A	0x100000000ull	/* 4 GiB */
+#define VA_B	0x200000000ull
+
+static struct gpusim_dev dev;
+static uint64_t seed = 0x5eed;
+
+#define EXIT_CHECK	1
+#define EXIT_USAGE	2
+#define EXIT_DEVICE	3
+
+static void fail(const char *reason)
+{
+	printf("result=fail reason=%s\n", reason);
+	exit(EXIT_CHECK);
+}
+
+static void die(const char *what, int err)
+{
+	printf("result=fail reason=%s errno=%d (%s)\n", what, -err, strerror(-err));
+	exit(EXIT_DEVICE);
+}
+
+#define CHECK_CALL(expr) do { int __r = (expr); if (__r) die(#expr, __r); } while (0)
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	uint64_t v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'G': case 'g': v <<= 30; break;
+	case 'M': case 'm': v <<= 20; break;
+	case 'K': case 'k': v <<= 10; break;
+	case 0: break;
+	default:
+		fprintf(stderr, "bad size '%s'\n", s);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+static void print_job(const char *prefix, const struct drm_gpusim_job_wait *w)
+{
+	printf("%s_status=%s\n", prefix, gpusim_job_status_name(w->status));
+	if (w->status == DRM_GPUSIM_JOB_FAULT || w->status == DRM_GPUSIM_JOB_MISMATCH)
+		printf("%s_fault_va=0x%" PRIx64 "\n", prefix, (uint64_t)w->fault_va);
+	if (w->status == DRM_GPUSIM_JOB_MISMATCH)
+		printf("%s_expected=0x%" PRIx64 " %s_actual=0x%" PRIx64 "\n", prefix,
+		       (uint64_t)w->expected, prefix, (uint64_t)w->actual);
+	if (w->status == DRM_GPUSIM_JOB_ERROR)
+		printf("%s_error=%u\n", prefix, w->error);
+}
+
+static void expect_done(const char *what, const struct drm_gpusim_job_wait *w)
+{
+	print_job(what, w);
+	if (w->status != DRM_GPUSIM_JOB_DONE)
+		fail(what);
+}
+
+static uint32_t new_bo(uint64_t size, uint32_t flags)
+{
+	uint32_t h;
+
+	CHECK_CALL(gpusim_bo_create(&dev, size, flags, &h));
+	return h;
+}
+
+static void *map_bo(uint32_t h, uint64_t size)
+{
+	void *p;
+
+	CHECK_CALL(gpusim_bo_mmap(&dev, h, size, &p));
+	return p;
+}
+
+static int cmd_coherency(uint64_t size)
+{
+	struct drm_gpusim_job_wait w;
+	uint64_t first = 0, bad;
+	uint32_t vm, bo;
+	void *p;
+
+	printf("seed=0x%" PRIx64 " size=%" PRIu64 "\n", seed, size);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
+	p = map_bo(bo, size);
+
+	/* CPU writes, GPU verifies (whole range, then a sub-range). */
+	gpusim_cpu_fill(p, size, seed, 0);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A, size, seed, 0, &w));
+	expect_done("cpu_to_gpu", &w);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A + size / 2 + 8, size / 4, seed,
+				     size / 2 + 8, &w));
+	expect_done("cpu_to_gpu_subrange", &w);
+
+	/* A verify against the wrong seed must report a mismatch. */
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A, size, seed + 1, 0, &w));
+	print_job("wrong_seed", &w);
+	if (w.status != DRM_GPUSIM_JOB_MISMATCH || w.fault_va != VA_A)
+		fail("wrong_seed_not_detected");
+
+	/* GPU fills, CPU verifies through the same mapping. */
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed + 2, 0, &w));
+	expect_done("gpu_fill", &w);
+	bad = gpusim_cpu_verify(p, size, seed + 2, 0, &first);
+	printf("gpu_to_cpu_mismatches=%" PRIu64 "\n", bad);
+	if (bad)
+		fail("gpu_to_cpu");
+
+	/* GPU copy of the first half onto the second, seen by the CPU. */
+	{
+		struct drm_gpusim_cmd c = {
+			.op = DRM_GPUSIM_CMD_COPY, .va = VA_A + size / 2,
+			.src_va = VA_A, .size = size / 2,
+		};
+
+		CHECK_CALL(gpusim_run(&dev, vm, &c, &w));
+		expect_done("copy", &w);
+		bad = gpusim_cpu_verify((char *)p + size / 2, size / 2, seed + 2, 0, NULL);
+		printf("copy_mismatches=%" PRIu64 "\n", bad);
+		if (bad)
+			fail("copy");
+	}
+	munmap(p, size);
+	printf("result=pass\n");
+	return 0;
+}
+
+static int cmd_shared(uint64_t size)
+{
+	struct drm_gpusim_job_wait w;
+	struct drm_gpusim_bo_query q;
+	uint32_t vm1, vm2, bo;
+
+	printf("seed=0x%" PRIx64 " size=%" PRIu64 "\n", seed, size);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm1));
+	CHECK_CALL(gpusim_vm_create(&dev, &vm2));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm1, bo, 0, VA_A, size));
+	CHECK_CALL(gpusim_vm_map(&dev, vm2, bo, 0, VA_B, size));
+	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+	printf("gpu_map_count=%u\n", q.gpu_map_count);
+	if (q.gpu_map_count != 2)
+		fail("gpu_map_count");
+
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm1, VA_A, size, seed, 0, &w));
+	expect_done("fill_vm1", &w);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm2, VA_B, size, seed, 0, &w));
+	expect_done("verify_vm2", &w);
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm2, VA_B + size / 2, size / 2, seed + 7, size / 2, &w));
+	expect_done("fill_vm2", &w);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm1, VA_A + size / 2, size / 2, seed + 7, size / 2, &w));
+	expect_done("verify_vm1", &w);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm1, VA_A, size / 2, seed, 0, &w));
+	expect_done("verify_vm1_untouched", &w);
+
+	/* Destroying one VM leaves the other's mapping working. */
+	CHECK_CALL(gpusim_vm_destroy(&dev, vm2));
+	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+	printf("gpu_map_count_after_destroy=%u\n", q.gpu_map_count);
+	if (q.gpu_map_count != 1)
+		fail("gpu_map_count_after_destroy");
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm1, VA_A, size / 2, seed, 0, &w));
+	expect_done("verify_after_destroy", &w);
+	printf("result=pass\n");
+	return 0;
+}
+
+static int cmd_fork(uint64_t size)
+{
+	struct drm_gpusim_job_wait w;
+	struct drm_gpusim_bo_query q;
+	uint32_t vm, bo;
+	int status;
+	pid_t pid;
+	void *p;
+
+	printf("seed=0x%" PRIx64 " size=%" PRIu64 "\n", seed, size);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
+	p = map_bo(bo, size);
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed, 0, &w));
+	expect_done("parent_fill", &w);
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork", -errno);
+	if (pid == 0) {
+		uint64_t bad = gpusim_cpu_verify(p, size / 2, seed, 0, NULL);
+
+		if (gpusim_bo_query(&dev, bo, &q))
+			_exit(3);
+		printf("child_mmap_count=%u\n", q.mmap_count);
+		printf("child_mismatches=%" PRIu64 "\n", bad);
+		gpusim_cpu_fill((char *)p + size / 2, size / 2, seed + 1, size / 2);
+		fflush(stdout);
+		_exit(bad || q.mmap_count != 2 ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid", -errno);
+	printf("child_exit=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail("child");
+
+	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+	printf("parent_mmap_count=%u\n", q.mmap_count);
+	if (q.mmap_count != 1)
+		fail("mmap_count_after_child_exit");
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A + size / 2, size / 2, seed + 1, size / 2, &w));
+	expect_done("verify_child_write", &w);
+	munmap(p, size);
+	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+	printf("mmap_count_after_munmap=%u\n", q.mmap_count);
+	if (q.mmap_count != 0)
+		fail("mmap_count_after_munmap");
+	printf("result=pass\n");
+	return 0;
+}
+
+static long meminfo_kb(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(key);
+
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+static int cmd_lazy(uint64_t total, uint64_t bo_size)
+{
+	uint64_t n = total / bo_size, i, resident = 0;
+	struct drm_gpusim_bo_query q;
+	long before, after, touched;
+	uint32_t *bos, vm;
+	void *p;
+
+	bos = calloc(n, sizeof(*bos));
+	if (!bos || !n)
+		die("alloc", -ENOMEM);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	before = meminfo_kb("MemAvailable");
+	for (i = 0; i < n; i++)
+		bos[i] = new_bo(bo_size, 0);
+	for (i = 0; i < n; i++) {
+		CHECK_CALL(gpusim_bo_query(&dev, bos[i], &q));
+		resident += q.resident_bytes;
+		if (q.state != DRM_GPUSIM_BO_STATE_UNBACKED)
+			fail("bo_not_unbacked");
+	}
+	after = meminfo_kb("MemAvailable");
+	printf("bos=%" PRIu64 " bo_size=%" PRIu64 " total_bytes=%" PRIu64 "\n", n, bo_size, n * bo_size);
+	printf("resident_bytes=%" PRIu64 "\n", resident);
+	printf("memavailable_before_kb=%ld memavailable_after_kb=%ld\n", before, after);
+	printf("memavailable_drop_kb=%ld\n", before - after);
+	if (resident)
+		fail("resident_after_create");
+	/* Allow 16 MiB of noise (page tables, slab, shmem inodes). */
+	if (before - after > 16 * 1024)
+		fail("memory_used_after_create");
+
+	/* One CPU touch makes exactly that BO resident. */
+	p = map_bo(bos[0], bo_size);
+	CHECK_CALL(gpusim_bo_query(&dev, bos[0], &q));
+	printf("state_after_mmap=%s\n", gpusim_bo_state_name(q.state));
+	if (q.resident_bytes)
+		fail("mmap_populated");
+	((volatile char *)p)[0] = 1;
+	CHECK_CALL(gpusim_bo_query(&dev, bos[0], &q));
+	touched = meminfo_kb("MemAvailable");
+	printf("state_after_touch=%s resident_after_touch=%" PRIu64 "\n",
+	       gpusim_bo_state_name(q.state), (uint64_t)q.resident_bytes);
+	printf("memavailable_drop_after_touch_kb=%ld\n", before - touched);
+	if (q.state != DRM_GPUSIM_BO_STATE_RESIDENT || q.resident_bytes != bo_size)
+		fail("touch_not_resident");
+	CHECK_CALL(gpusim_bo_query(&dev, bos[1 % n], &q));
+	if (n > 1 && q.resident_bytes)
+		fail("other_bo_resident");
+
+	/* A GPU map makes a BO resident as well. */
+	if (n > 1) {
+		CHECK_CALL(gpusim_vm_map(&dev, vm, bos[1], 0, VA_A, bo_size));
+		CHECK_CALL(gpusim_bo_query(&dev, bos[1], &q));
+		printf("state_after_gpu_map=%s\n", gpusim_bo_state_name(q.state));
+		if (q.resident_bytes != bo_size)
+			fail("gpu_map_not_resident");
+	}
+	munmap(p, bo_size);
+	free(bos);
+	printf("result=pass\n");
+	return 0;
+}
+
+static int cmd_fault(void)
+{
+	struct drm_gpusim_job_wait w;
+	uint64_t size = 64 * 1024;
+	uint32_t vm, bo;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+
+	/* Nothing mapped: the first word faults. */
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A + 8, 64, seed, 0, &w));
+	print_job("unmapped", &w);
+	if (w.status != DRM_GPUSIM_JOB_FAULT || w.fault_va != VA_A + 8)
+		fail("unmapped_fault");
+
+	/* A fill running off the end of a mapping faults at the first page past it. */
+	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A + size - 16, 64, seed, 0, &w));
+	print_job("past_end", &w);
+	if (w.status != DRM_GPUSIM_JOB_FAULT || w.fault_va != VA_A + size)
+		fail("past_end_fault");
+
+	/* A copy from an unmapped source faults on the source. */
+	{
+		struct drm_gpusim_cmd c = {
+			.op = DRM_GPUSIM_CMD_COPY, .va = VA_A, .src_va = VA_B + 4096,
+			.size = 4096,
+		};
+
+		CHECK_CALL(gpusim_run(&dev, vm, &c, &w));
+		print_job("copy_src", &w);
+		if (w.status != DRM_GPUSIM_JOB_FAULT || w.fault_va != VA_B + 4096)
+			fail("copy_src_fault");
+	}
+
+	/* After unmapping a page in the middle, that page faults. */
+	CHECK_CALL(gpusim_vm_unmap(&dev, vm, VA_A + 16384, 4096));
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed, 0, &w));
+	print_job("hole", &w);
+	if (w.status != DRM_GPUSIM_JOB_FAULT || w.fault_va != VA_A + 16384)
+		fail("hole_fault");
+	/* The failed command was the first (index 0) of a multi-command job. */
+	{
+		struct drm_gpusim_cmd c[2] = {
+			{ .op = DRM_GPUSIM_CMD_FILL, .va = VA_A, .size = 4096, .seed = seed },
+			{ .op = DRM_GPUSIM_CMD_VERIFY, .va = VA_A + 12288, .size = 8192,
+			  .seed = seed, .pattern_offset = 12288 },
+		};
+		uint32_t job;
+
+		CHECK_CALL(gpusim_submit(&dev, vm, c, 2, 0, 0, &job));
+		CHECK_CALL(gpusim_job_wait(&dev, job, -1, &w));
+		print_job("second_cmd", &w);
+		printf("second_cmd_failed_cmd=%u\n", w.failed_cmd);
+		if (w.status != DRM_GPUSIM_JOB_FAULT || w.failed_cmd != 1 ||
+		    w.fault_va != VA_A + 16384)
+			fail("second_cmd_fault");
+	}
+	/* The remaining mappings still work. */
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, 16384, seed, 0, &w));
+	expect_done("before_hole", &w);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A + 20480, size - 20480, seed, 20480, &w));
+	if (w.status != DRM_GPUSIM_JOB_MISMATCH)
+		print_job("after_hole_unfilled", &w);
+	printf("result=pass\n");
+	return 0;
+}
+
+static int cmd_heap(uint32_t chunks)
+{
+	struct drm_gpusim_vm_create vc;
+	struct drm_gpusim_vm_query vq;
+	struct drm_gpusim_job_wait w;
+	struct drm_gpusim_cmd grow = { .op = DRM_GPUSIM_CMD_HEAP_GROW, .size = chunks };
+	uint64_t bytes;
+
+	CHECK_CALL(gpusim_vm_create_heap(&dev, 0, chunks, &vc));
+	printf("heap_va=0x%" PRIx64 " chunk_size=%u max_chunks=%u\n",
+	       (uint64_t)vc.heap_va, vc.heap_chunk_size, vc.heap_max_chunks);
+	bytes = (uint64_t)chunks * vc.heap_chunk_size;
+
+	/* Before growth the heap VA faults. */
+	CHECK_CALL(gpusim_gpu_fill(&dev, vc.vm_id, vc.heap_va, 64, seed, 0, &w));
+	print_job("before_grow", &w);
+	if (w.status != DRM_GPUSIM_JOB_FAULT || w.fault_va != vc.heap_va)
+		fail("heap_before_grow");
+
+	CHECK_CALL(gpusim_run(&dev, vc.vm_id, &grow, &w));
+	expect_done("grow", &w);
+	printf("heap_chunks=%" PRIu64 "\n", (uint64_t)w.heap_chunks);
+	if (w.heap_chunks != chunks)
+		fail("heap_chunks");
+	CHECK_CALL(gpusim_gpu_fill(&dev, vc.vm_id, vc.heap_va, bytes, seed, 0, &w));
+	expect_done("heap_fill", &w);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vc.vm_id, vc.heap_va, bytes, seed, 0, &w));
+	expect_done("heap_verify", &w);
+
+	CHECK_CALL(gpusim_vm_query(&dev, vc.vm_id, &vq));
+	printf("heap_resident_bytes=%" PRIu64 "\n", (uint64_t)vq.heap_resident_bytes);
+	if (vq.heap_resident_bytes != bytes)
+		fail("heap_resident_bytes");
+
+	/* Growth past the maximum fails with ENOSPC. */
+	grow.size = 1;
+	CHECK_CALL(gpusim_run(&dev, vc.vm_id, &grow, &w));
+	print_job("overgrow", &w);
+	if (w.status != DRM_GPUSIM_JOB_ERROR || w.error != ENOSPC)
+		fail("overgrow");
+
+	/* The heap region is not user-bindable. */
+	{
+		uint32_t bo = new_bo(4096, 0);
+		int ret = gpusim_vm_map(&dev, vc.vm_id, bo, 0, vc.heap_va + bytes, 4096);
+
+		printf("bind_in_heap_errno=%d\n", -ret);
+		if (ret != -EINVAL)
+			fail("bind_in_heap");
+	}
+	printf("result=pass\n");
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Median cost of one submit ioctl of a one-NOP job on a VM with NBOS BOs
+ * mapped. Submits run in batches of 64; each batch is waited for through a
+ * syncobj outside the timed region.
+ */
+static int cmd_bench_submit(uint32_t nbos, uint32_t n)
+{
+	struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
+	uint64_t *t, t0, sum = 0;
+	uint32_t vm, i, sync;
+
+	t = calloc(n, sizeof(*t));
+	if (!t)
+		die("alloc", -ENOMEM);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	for (i = 0; i < nbos; i++) {
+		uint32_t bo = new_bo(4096, 0);
+
+		CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A + (uint64_t)i * 8192, 4096));
+	}
+	CHECK_CALL(drmSyncobjCreate(dev.fd, 0, &sync) ? -errno : 0);
+	/* Warm up. */
+	for (i = 0; i < 256; i++)
+		CHECK_CALL(gpusim_submit(&dev, vm, &nop, 1, DRM_GPUSIM_SUBMIT_NO_STATUS, sync, NULL));
+	CHECK_CALL(drmSyncobjWait(dev.fd, &sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
+
+	for (i = 0; i < n; i++) {
+		t0 = gpusim_now_ns();
+		CHECK_CALL(gpusim_submit(&dev, vm, &nop, 1, DRM_GPUSIM_SUBMIT_NO_STATUS, sync, NULL));
+		t[i] = gpusim_now_ns() - t0;
+		sum += t[i];
+		if (i % 64 == 63)
+			CHECK_CALL(drmSyncobjWait(dev.fd, &sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
+	}
+	CHECK_CALL(drmSyncobjWait(dev.fd, &sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
+	qsort(t, n, sizeof(*t), cmp_u64);
+	printf("bos=%u submits=%u submit_ns_median=%" PRIu64 " submit_ns_mean=%" PRIu64
+	       " submit_ns_p90=%" PRIu64 "\n", nbos, n, t[n / 2], sum / n, t[n * 9 / 10]);
+	drmSyncobjDestroy(dev.fd, sync);
+	free(t);
+	printf("result=pass\n");
+	return 0;
+}
+
+static int cmd_hold(unsigned int seconds, uint64_t size)
+{
+	struct drm_gpusim_job_wait w;
+	uint32_t vm, bo;
+	void *p;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
+	p = map_bo(bo, size);
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed, 0, &w));
+	expect_done("fill", &w);
+	/* Leave a long job queued so that exit has something to cancel. */
+	{
+		struct drm_gpusim_cmd c = {
+			.op = DRM_GPUSIM_CMD_VERIFY, .va = VA_A, .size = size, .seed = seed,
+		};
+		uint32_t i;
+
+		for (i = 0; i < 64; i++)
+			CHECK_CALL(gpusim_submit(&dev, vm, &c, 1, 0, 0, NULL));
+	}
+	printf("holding=1\n");
+	fflush(stdout);
+	sleep(seconds);
+	(void)p;
+	printf("result=pass\n");
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
+		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] |\n"
+		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
+		"          bench-submit NBOS N | hold SECONDS SIZE\n");
+	exit(EXIT_USAGE);
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL;
+	const char *cmd;
+	int opt, ret;
+
+	while ((opt = getopt(argc, argv, "d:s:h")) != -1) {
+		switch (opt) {
+		case 'd': path = optarg; break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		default: usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	cmd = argv[optind++];
+	argc -= optind;
+	argv += optind;
+
+	ret = gpusim_open(&dev, path);
+	if (ret)
+		die("open", ret);
+	printf("device=%s command=%s\n", dev.path, cmd);
+
+	if (!strcmp(cmd, "coherency"))
+		ret = cmd_coherency(argc > 0 ? parse_size(argv[0]) : 1 << 20);
+	else if (!strcmp(cmd, "shared"))
+		ret = cmd_shared(argc > 0 ? parse_size(argv[0]) : 1 << 20);
+	else if (!strcmp(cmd, "fork"))
+		ret = cmd_fork(argc > 0 ? parse_size(argv[0]) : 1 << 20);
+	else if (!strcmp(cmd, "lazy") && argc >= 2)
+		ret = cmd_lazy(parse_size(argv[0]), parse_size(argv[1]));
+	else if (!strcmp(cmd, "fault"))
+		ret = cmd_fault();
+	else if (!strcmp(cmd, "heap") && argc >= 1)
+		ret = cmd_heap((uint32_t)parse_size(argv[0]));
+	else if (!strcmp(cmd, "bench-submit") && argc >= 2)
+		ret = cmd_bench_submit((uint32_t)parse_size(argv[0]), (uint32_t)parse_size(argv[1]));
+	else if (!strcmp(cmd, "hold") && argc >= 2)
+		ret = cmd_hold((unsigned int)parse_size(argv[0]), parse_size(argv[1]));
+	else
+		usage();
+	gpusim_close(&dev);
+	return ret;
+}
