@@ -20,7 +20,10 @@
  *   fault                   GPU accesses to unmapped VAs fail with the VA
  *   heap CHUNKS             grow the tiler heap, fill and verify it, then
  *                           check growth past the maximum fails
- *   bench-submit NBOS N     map NBOS 4 KiB BOs, time N NOP submits
+ *   bench-submit COUNTS PER_ROUND ROUNDS
+ *                           one VM per count in COUNTS (e.g. 1,100,10000)
+ *                           with that many 4 KiB BOs mapped; time NOP
+ *                           submits, interleaving the VMs round by round
  *   hold SECONDS SIZE       create, map and fill a BO, then sleep (tests
  *                           kill the process to check cleanup)
  */
@@ -42,6 +45,7 @@
 #define VA_B	0x200000000ull
 
 static struct gpusim_dev dev;
+static void usage(void);
 static uint64_t seed = 0x5eed;
 
 #define EXIT_CHECK	1
@@ -475,45 +479,95 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
- * Median cost of one submit ioctl of a one-NOP job on a VM with NBOS BOs
- * mapped. Submits run in batches of 64; each batch is waited for through a
- * syncobj outside the timed region.
+ * Cost of one submit ioctl (a one-NOP job) on VMs with different numbers of
+ * 4 KiB BOs mapped. One VM per count in COUNTS (comma separated); ROUNDS
+ * rounds, each doing PER_ROUND timed submits on every VM in turn, so that
+ * drift of the (emulated) machine hits every VM alike. Each VM's submits
+ * are waited for through a syncobj outside the timed region after every
+ * batch of 64. Prints per-VM median, mean and p90 in ns and the median of
+ * each VM divided by the first VM's median.
  */
-static int cmd_bench_submit(uint32_t nbos, uint32_t n)
+struct bench_vm {
+	uint32_t vm, sync, nbos;
+	uint64_t *t;
+	size_t n;
+};
+
+static void bench_batch(struct bench_vm *b, uint32_t count, int timed)
 {
 	struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
-	uint64_t *t, t0, sum = 0;
-	uint32_t vm, i, sync;
+	uint32_t i;
+	uint64_t t0;
 
-	t = calloc(n, sizeof(*t));
-	if (!t)
-		die("alloc", -ENOMEM);
-	CHECK_CALL(gpusim_vm_create(&dev, &vm));
-	for (i = 0; i < nbos; i++) {
-		uint32_t bo = new_bo(4096, 0);
-
-		CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A + (uint64_t)i * 8192, 4096));
-	}
-	CHECK_CALL(drmSyncobjCreate(dev.fd, 0, &sync) ? -errno : 0);
-	/* Warm up. */
-	for (i = 0; i < 256; i++)
-		CHECK_CALL(gpusim_submit(&dev, vm, &nop, 1, DRM_GPUSIM_SUBMIT_NO_STATUS, sync, NULL));
-	CHECK_CALL(drmSyncobjWait(dev.fd, &sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
-
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < count; i++) {
 		t0 = gpusim_now_ns();
-		CHECK_CALL(gpusim_submit(&dev, vm, &nop, 1, DRM_GPUSIM_SUBMIT_NO_STATUS, sync, NULL));
-		t[i] = gpusim_now_ns() - t0;
-		sum += t[i];
+		CHECK_CALL(gpusim_submit(&dev, b->vm, &nop, 1, DRM_GPUSIM_SUBMIT_NO_STATUS,
+					 b->sync, NULL));
+		if (timed)
+			b->t[b->n++] = gpusim_now_ns() - t0;
 		if (i % 64 == 63)
-			CHECK_CALL(drmSyncobjWait(dev.fd, &sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
+			CHECK_CALL(drmSyncobjWait(dev.fd, &b->sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
 	}
-	CHECK_CALL(drmSyncobjWait(dev.fd, &sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
-	qsort(t, n, sizeof(*t), cmp_u64);
-	printf("bos=%u submits=%u submit_ns_median=%" PRIu64 " submit_ns_mean=%" PRIu64
-	       " submit_ns_p90=%" PRIu64 "\n", nbos, n, t[n / 2], sum / n, t[n * 9 / 10]);
-	drmSyncobjDestroy(dev.fd, sync);
-	free(t);
+	CHECK_CALL(drmSyncobjWait(dev.fd, &b->sync, 1, INT64_MAX, 0, NULL) ? -errno : 0);
+}
+
+static int cmd_bench_submit(const char *counts, uint32_t per_round, uint32_t rounds)
+{
+	struct bench_vm b[8];
+	uint32_t nvm = 0, i, r;
+	uint64_t base = 0;
+	const char *c = counts;
+
+	while (*c && nvm < 8) {
+		char *end;
+
+		b[nvm].nbos = (uint32_t)strtoul(c, &end, 0);
+		nvm++;
+		c = *end == ',' ? end + 1 : end;
+		if (end == c && *c)
+			usage();
+	}
+	for (i = 0; i < nvm; i++) {
+		uint64_t t0 = gpusim_now_ns();
+		uint32_t k;
+
+		b[i].t = calloc((size_t)per_round * rounds, sizeof(uint64_t));
+		b[i].n = 0;
+		if (!b[i].t)
+			die("alloc", -ENOMEM);
+		CHECK_CALL(gpusim_vm_create(&dev, &b[i].vm));
+		for (k = 0; k < b[i].nbos; k++) {
+			uint32_t bo = new_bo(4096, 0);
+
+			CHECK_CALL(gpusim_vm_map(&dev, b[i].vm, bo, 0,
+						 VA_A + (uint64_t)k * 8192, 4096));
+		}
+		CHECK_CALL(drmSyncobjCreate(dev.fd, 0, &b[i].sync) ? -errno : 0);
+		printf("vm%u_bos=%u setup_ms=%" PRIu64 "\n", i, b[i].nbos,
+		       (gpusim_now_ns() - t0) / 1000000);
+		bench_batch(&b[i], 256, 0);	/* warm up */
+	}
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < nvm; i++)
+			bench_batch(&b[(i + r) % nvm], per_round, 1);
+
+	for (i = 0; i < nvm; i++) {
+		uint64_t sum = 0, med;
+		size_t k;
+
+		for (k = 0; k < b[i].n; k++)
+			sum += b[i].t[k];
+		qsort(b[i].t, b[i].n, sizeof(uint64_t), cmp_u64);
+		med = b[i].t[b[i].n / 2];
+		if (!i)
+			base = med;
+		printf("bos=%u submits=%zu submit_ns_median=%" PRIu64 " submit_ns_mean=%" PRIu64
+		       " submit_ns_p90=%" PRIu64 " ratio_vs_%u=%.3f\n", b[i].nbos, b[i].n, med,
+		       sum / b[i].n, b[i].t[b[i].n * 9 / 10], b[0].nbos,
+		       base ? (double)med / (double)base : 0.0);
+		drmSyncobjDestroy(dev.fd, b[i].sync);
+		free(b[i].t);
+	}
 	printf("result=pass\n");
 	return 0;
 }
@@ -553,7 +607,7 @@ static void usage(void)
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
 		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
-		"          bench-submit NBOS N | hold SECONDS SIZE\n");
+		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE\n");
 	exit(EXIT_USAGE);
 }
 
@@ -593,8 +647,9 @@ int main(int argc, char **argv)
 		ret = cmd_fault();
 	else if (!strcmp(cmd, "heap") && argc >= 1)
 		ret = cmd_heap((uint32_t)parse_size(argv[0]));
-	else if (!strcmp(cmd, "bench-submit") && argc >= 2)
-		ret = cmd_bench_submit((uint32_t)parse_size(argv[0]), (uint32_t)parse_size(argv[1]));
+	else if (!strcmp(cmd, "bench-submit") && argc >= 3)
+		ret = cmd_bench_submit(argv[0], (uint32_t)parse_size(argv[1]),
+				       (uint32_t)parse_size(argv[2]));
 	else if (!strcmp(cmd, "hold") && argc >= 2)
 		ret = cmd_hold((unsigned int)parse_size(argv[0]), parse_size(argv[1]));
 	else
