@@ -399,6 +399,7 @@ static void apply_level(struct gd *g)
 		device_apply(g->devs[i], level_profile(g, level), &g->cfg.baseline,
 			     level > g->applied && g->applied >= 0, dry_run(g));
 	g->applied = level;
+	g->next_metrics = 0;	/* a level change is published at once */
 	notify_status(g);
 }
 
