@@ -22,9 +22,14 @@
 
 #include "gpusim_drv.h"
 
+/*
+ * struct gpusim_fence - a job's fence
+ * @base: the fence; first, so dma_fence_free() frees the whole structure
+ * @lock: the fence's own lock, so a fence outliving its VM stays valid
+ */
 struct gpusim_fence {
 	struct dma_fence base;
-	spinlock_t lock;
+	spinlock_t lock; /* the fence's own lock, see above */
 };
 
 static const char *gpusim_fence_driver_name(struct dma_fence *fence)
@@ -482,12 +487,14 @@ int gpusim_ioctl_job_wait(struct drm_device *drm, void *data, struct drm_file *f
 			ret = t;
 			goto out_put;
 		}
+		/* Pairs with the worker's smp_store_release() of done. */
 		if (!t && !smp_load_acquire(&job->done)) {
 			ret = -ETIME;
 			goto out_put;
 		}
 	}
 
+	/* Pairs with the worker's smp_store_release(): result is complete. */
 	if (!smp_load_acquire(&job->done)) {
 		args->status = DRM_GPUSIM_JOB_QUEUED;
 		args->error = 0;

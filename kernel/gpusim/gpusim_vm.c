@@ -317,14 +317,20 @@ out_free_ctx:
 	return ret;
 }
 
-static int gpusim_vm_unmap_locked(struct gpusim_vm *vm, u64 va, u64 size)
+/*
+ * Unmap [va, va + size). Splitting mappings that cross the range's edges
+ * needs up to two new VMAs (@prealloc); unmapping the whole address space
+ * needs none and then cannot fail.
+ */
+static int gpusim_vm_unmap_locked(struct gpusim_vm *vm, u64 va, u64 size,
+				  int prealloc)
 {
 	struct gpusim_bind_ctx ctx = { .vm = vm };
 	int ret;
 
 	lockdep_assert_held(&vm->bind_lock);
 
-	ret = gpusim_ctx_prealloc(&ctx, 2);
+	ret = gpusim_ctx_prealloc(&ctx, prealloc);
 	if (!ret)
 		ret = drm_gpuvm_sm_unmap(&vm->base, &ctx, va, size);
 	vm->mapped_bytes += ctx.mapped;
@@ -364,6 +370,9 @@ int gpusim_vm_heap_grow(struct gpusim_vm *vm, u64 count)
 			break;
 		}
 		bo->heap = true;
+		/* Created by the GPU worker: account it to the VM's owner. */
+		bo->base.owner_pid = vm->rvm.owner_pid;
+		memcpy(bo->base.owner_comm, vm->rvm.owner_comm, sizeof(bo->base.owner_comm));
 		ret = gpusim_vm_map_locked(vm, &bo->base.base, 0, va,
 					   vm->heap_chunk_size);
 		if (ret) {
@@ -389,7 +398,7 @@ static void gpusim_vm_release(struct kref *ref)
 	mutex_lock(&vm->bind_lock);
 	/* Unmapping everything splits nothing, so this cannot fail. */
 	drm_WARN_ON(&vm->gdev->drm,
-		    gpusim_vm_unmap_locked(vm, vm->base.mm_start, vm->base.mm_range));
+		    gpusim_vm_unmap_locked(vm, vm->base.mm_start, vm->base.mm_range, 0));
 	for (i = 0; i < vm->heap_chunks; i++) {
 		drm_gem_object_put(&vm->heap_bos[i]->base.base);
 		atomic_long_dec(&gpusim_counters.heap_chunks);
@@ -622,7 +631,7 @@ int gpusim_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *fi
 	if (obj)
 		ret = gpusim_vm_map_locked(vm, obj, args->bo_offset, args->va, args->size);
 	else
-		ret = gpusim_vm_unmap_locked(vm, args->va, args->size);
+		ret = gpusim_vm_unmap_locked(vm, args->va, args->size, 2);
 	mutex_unlock(&vm->bind_lock);
 
 out_put_obj:

@@ -328,6 +328,8 @@ struct drm_gpusim_job_wait {
  *
  * A splitmix64 mix of seed ^ index: any word can be computed alone, so any
  * sub-range of a buffer can be checked, by the GPU or by the CPU.
+ *
+ * Returns: the 64-bit word expected at that index.
  */
 static inline __u64 gpusim_pattern(__u64 seed, __u64 index)
 {
