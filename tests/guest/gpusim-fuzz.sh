@@ -3,7 +3,8 @@
 # gpusim survives 2 x 100 000 random and boundary ioctl calls (plus mmaps) from
 # gpusim-fuzz: no oops, no WARN (the harness fails the run on either), the
 # fuzzer itself completes, and every object is released afterwards. Two
-# seeds, each in its own process.
+# seeds, each in its own process, then the same with four threads on one
+# file racing against a second fuzzer and a killed process.
 . /tests/guest/lib.sh
 gpusim_require
 command -v gpusim-fuzz >/dev/null || skip "gpusim-fuzz not built"
@@ -18,3 +19,19 @@ for seed in 0x1 0xdecafbad; do
 	expect_gt "calls made with seed $seed" "$done_calls" $((calls - 1))
 	gpusim_counters_zero
 done
+
+# Concurrency: four threads on one file (destroying each other's VMs and
+# closing each other's BOs under running jobs), a second fuzzing process,
+# and a process killed while it holds queued jobs.
+gpusim-wl hold 60 4M >/tmp/hold 2>&1 &
+hold=$!
+gpusim-fuzz -n 20000 -s 0x5 >/tmp/fuzz2 2>&1 &
+other=$!
+gpusim-fuzz -n "$calls" -s 0x77 -t 4 >/tmp/fuzz 2>&1
+rc=$?
+cat /tmp/fuzz
+[ $rc -eq 0 ] || fail "gpusim-fuzz -t 4 exited $rc"
+wait $other || { cat /tmp/fuzz2; fail "parallel gpusim-fuzz failed"; }
+kill -9 $hold
+wait $hold 2>/dev/null
+gpusim_counters_zero

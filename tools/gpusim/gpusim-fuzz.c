@@ -2,7 +2,7 @@
 /*
  * gpusim-fuzz: throw random and boundary ioctl calls at gpusim.
  *
- *   gpusim-fuzz [-d DEVICE] [-n CALLS] [-s SEED]
+ *   gpusim-fuzz [-d DEVICE] [-n CALLS] [-s SEED] [-t THREADS]
  *
  * Mixes well-formed calls (so that VMs, BOs, mappings and jobs exist) with
  * calls whose every field is drawn from a table of boundary values (0, 1,
@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -35,12 +36,23 @@
 
 #define MAX_OBJS	64
 
+/*
+ * Threads share the device file (and so each other's VMs, BOs and jobs,
+ * reached through small-integer boundary values) but not their tables.
+ */
 static struct gpusim_dev dev;
-static uint64_t rng_state;
-static uint32_t vms[MAX_OBJS], bos[MAX_OBJS], jobs[MAX_OBJS], syncs[8];
-static uint64_t bo_sizes[MAX_OBJS];
-static unsigned int nvms, nbos, njobs;
-static unsigned long calls, oks, errs[256];
+static uint32_t syncs[8];
+static _Thread_local uint64_t rng_state;
+static _Thread_local uint32_t vms[MAX_OBJS], bos[MAX_OBJS], jobs[MAX_OBJS];
+static _Thread_local uint64_t bo_sizes[MAX_OBJS];
+static _Thread_local unsigned int nvms, nbos, njobs;
+static _Thread_local unsigned long calls, oks, errs[256];
+
+struct fuzz_thread {
+	pthread_t thread;
+	uint64_t seed;
+	unsigned long n, calls, oks, errs[256];
+};
 
 static uint64_t rnd(void)
 {
@@ -366,36 +378,12 @@ static void drain_jobs(void)
 	njobs = 0;
 }
 
-int main(int argc, char **argv)
+static void *fuzz_thread_main(void *arg)
 {
-	unsigned long n = 100000, i;
-	const char *path = NULL;
-	unsigned int e;
-	int opt, ret;
+	struct fuzz_thread *ft = arg;
 
-	rng_state = 0x9e3779b97f4a7c15ull;
-	while ((opt = getopt(argc, argv, "d:n:s:")) != -1) {
-		switch (opt) {
-		case 'd': path = optarg; break;
-		case 'n': n = strtoul(optarg, NULL, 0); break;
-		case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
-		default:
-			fprintf(stderr, "usage: gpusim-fuzz [-d DEVICE] [-n CALLS] [-s SEED]\n");
-			return 2;
-		}
-	}
-	printf("seed=0x%" PRIx64 " calls_requested=%lu\n", rng_state, n);
-
-	ret = gpusim_open(&dev, path);
-	if (ret) {
-		printf("result=fail reason=open errno=%d\n", -ret);
-		return 3;
-	}
-	for (i = 0; i < 8; i++)
-		if (drmSyncobjCreate(dev.fd, 0, &syncs[i]))
-			syncs[i] = 0;
-
-	while (calls < n) {
+	rng_state = ft->seed;
+	while (calls < ft->n) {
 		switch (rnd_below(16)) {
 		case 0: fuzz_vm_create(); break;
 		case 1: fuzz_vm_destroy(); break;
@@ -413,15 +401,71 @@ int main(int argc, char **argv)
 			drain_jobs();
 	}
 	drain_jobs();
+	ft->calls = calls;
+	ft->oks = oks;
+	memcpy(ft->errs, errs, sizeof(errs));
+	return NULL;
+}
 
-	printf("calls=%lu ok=%lu errors=%lu\n", calls, oks, calls - oks);
+int main(int argc, char **argv)
+{
+	static struct fuzz_thread ft[16];
+	unsigned long n = 100000, i, total = 0, total_ok = 0, total_errs[256] = { 0 };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	unsigned int e, t, nthreads = 1;
+	const char *path = NULL;
+	int opt, ret;
+
+	while ((opt = getopt(argc, argv, "d:n:s:t:")) != -1) {
+		switch (opt) {
+		case 'd': path = optarg; break;
+		case 'n': n = strtoul(optarg, NULL, 0); break;
+		case 's': seed = strtoull(optarg, NULL, 0) | 1; break;
+		case 't': nthreads = (unsigned int)strtoul(optarg, NULL, 0); break;
+		default:
+			fprintf(stderr, "usage: gpusim-fuzz [-d DEVICE] [-n CALLS] [-s SEED] [-t THREADS]\n");
+			return 2;
+		}
+	}
+	if (!nthreads || nthreads > 16) {
+		fprintf(stderr, "gpusim-fuzz: 1 to 16 threads\n");
+		return 2;
+	}
+	printf("seed=0x%" PRIx64 " calls_requested=%lu threads=%u\n", seed, n, nthreads);
+
+	ret = gpusim_open(&dev, path);
+	if (ret) {
+		printf("result=fail reason=open errno=%d\n", -ret);
+		return 3;
+	}
+	for (i = 0; i < 8; i++)
+		if (drmSyncobjCreate(dev.fd, 0, &syncs[i]))
+			syncs[i] = 0;
+
+	for (t = 0; t < nthreads; t++) {
+		ft[t].seed = seed + 0x9e3779b97f4a7c15ull * t;
+		ft[t].n = (n + nthreads - 1) / nthreads;
+		if (pthread_create(&ft[t].thread, NULL, fuzz_thread_main, &ft[t])) {
+			printf("result=fail reason=pthread_create\n");
+			return 3;
+		}
+	}
+	for (t = 0; t < nthreads; t++) {
+		pthread_join(ft[t].thread, NULL);
+		total += ft[t].calls;
+		total_ok += ft[t].oks;
+		for (e = 0; e < 256; e++)
+			total_errs[e] += ft[t].errs[e];
+	}
+
+	printf("calls=%lu ok=%lu errors=%lu\n", total, total_ok, total - total_ok);
 	for (e = 1; e < 256; e++)
-		if (errs[e])
-			printf("errno_%s=%lu\n", strerrorname_np((int)e) ?: "unknown", errs[e]);
+		if (total_errs[e])
+			printf("errno_%s=%lu\n", strerrorname_np((int)e) ?: "unknown", total_errs[e]);
 	gpusim_close(&dev);
 
 	/* errnos gpusim never returns (besides the mmap path's own) */
-	if (errs[EPIPE] || errs[ENOTTY] > calls / 2) {
+	if (total_errs[EPIPE] || total_errs[ENOTTY] > total / 2) {
 		printf("result=fail reason=unexpected_errno\n");
 		return 1;
 	}
