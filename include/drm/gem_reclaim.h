@@ -25,6 +25,7 @@
 
 struct drm_gpuvm;
 struct iosys_map;
+struct sg_table;
 struct gem_reclaim_object;
 struct gem_reclaim_vm;
 
@@ -278,6 +279,7 @@ int gem_reclaim_gem_pin(struct drm_gem_object *obj);
 void gem_reclaim_gem_unpin(struct drm_gem_object *obj);
 int gem_reclaim_gem_vmap(struct drm_gem_object *obj, struct iosys_map *map);
 void gem_reclaim_gem_vunmap(struct drm_gem_object *obj, struct iosys_map *map);
+struct sg_table *gem_reclaim_gem_get_sg_table(struct drm_gem_object *obj);
 
 /* VMs */
 void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,

@@ -27,6 +27,7 @@ static const struct drm_gem_object_funcs gpusim_bo_funcs = {
 	.unpin = gem_reclaim_gem_unpin,
 	.vmap = gem_reclaim_gem_vmap,
 	.vunmap = gem_reclaim_gem_vunmap,
+	.get_sg_table = gem_reclaim_gem_get_sg_table,
 	.mmap = gem_reclaim_object_mmap,
 	.vm_ops = &gem_reclaim_vm_ops,
 };

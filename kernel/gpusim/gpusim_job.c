@@ -257,11 +257,12 @@ void gpusim_vm_run_jobs(struct work_struct *work)
 		/* Publish the result before the fence says it is there. */
 		smp_store_release(&job->done, true);
 
+		/* Idle before the fence wakes anyone who may then query the VM. */
+		gem_reclaim_vm_job_end(&vm->rvm);
 		err = gpusim_status_to_errno(job->result.status);
 		if (err)
 			dma_fence_set_error(job->fence, err);
 		dma_fence_signal(job->fence);
-		gem_reclaim_vm_job_end(&vm->rvm);
 		gpusim_job_put(job);
 		cond_resched();
 	}

@@ -10,6 +10,7 @@
 
 #include <drm/drm_gem.h>
 #include <drm/drm_device.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 #include <drm/gem_reclaim.h>
@@ -502,3 +503,26 @@ void gem_reclaim_gem_vunmap(struct drm_gem_object *obj, struct iosys_map *map)
 	gem_reclaim_object_vunmap(to_gem_reclaim_object(obj), map);
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_gem_vunmap);
+
+/**
+ * gem_reclaim_gem_get_sg_table() - &drm_gem_object_funcs.get_sg_table
+ * @obj: the GEM object, pinned by the caller (dma-buf attach pins it)
+ *
+ * Returns: a new scatter-gather table of the BO's pages, or an ERR_PTR().
+ */
+struct sg_table *gem_reclaim_gem_get_sg_table(struct drm_gem_object *obj)
+{
+	struct gem_reclaim_object *bo = to_gem_reclaim_object(obj);
+	struct sg_table *sgt;
+	struct page **pages;
+
+	gem_reclaim_object_lock(bo);
+	pages = gem_reclaim_object_get_pages_locked(bo);
+	if (IS_ERR(pages))
+		sgt = ERR_CAST(pages);
+	else
+		sgt = drm_prime_pages_to_sg(obj->dev, pages, gr_npages(bo));
+	gem_reclaim_object_unlock(bo);
+	return sgt;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_get_sg_table);

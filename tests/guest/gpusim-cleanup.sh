@@ -3,7 +3,8 @@
 # Everything is released when a process dies: a process holding a VM, a
 # mapped and mmapped BO and 64 queued jobs is killed with SIGKILL; gpusim's
 # object counters return to zero. Then gpusim and gem_reclaim unload
-# cleanly, load again, work, and unload again.
+# cleanly, load again with two devices, work (a dma-buf of one device is
+# refused by the other), and unload again.
 . /tests/guest/lib.sh
 gpusim_require
 
@@ -35,6 +36,9 @@ expect_eq "render nodes with num_devices=2" "$n" 2
 for node in /dev/dri/renderD*; do
 	wl_run /tmp/coh -d "$node" coherency 64K
 done
+# A dma-buf of the first device is refused by the second, not crashed on.
+wl_run /tmp/prime -d /dev/dri/renderD128 prime 64K
+expect_gt "foreign import errno" "$(wl_get /tmp/prime foreign_import_errno)" 0
 gpusim_counters_zero
 rmmod gpusim || fail "rmmod gpusim (second time)"
 rmmod gem_reclaim || fail "rmmod gem_reclaim (second time)"

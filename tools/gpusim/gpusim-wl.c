@@ -15,6 +15,8 @@
  *                           the other, both ways
  *   fork [SIZE]             mmap inherited across fork(): child verifies the
  *                           parent's GPU fill and writes, parent GPU-verifies
+ *   prime [SIZE]            a BO exported as dma-buf: same memory through the
+ *                           dma-buf mmap, re-import gives the same handle
  *   lazy TOTAL BO_SIZE      create TOTAL bytes of BOs, check no memory is
  *                           used, then touch one BO and check it is resident
  *   fault                   GPU accesses to unmapped VAs fail with the VA
@@ -29,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +264,57 @@ static int cmd_fork(uint64_t size)
 	printf("mmap_count_after_munmap=%u\n", q.mmap_count);
 	if (q.mmap_count != 0)
 		fail("mmap_count_after_munmap");
+	printf("result=pass\n");
+	return 0;
+}
+
+/*
+ * PRIME: a BO exported as a dma-buf is the same memory through the dma-buf's
+ * own mmap, imports back to the same handle, and is refused (not crashed
+ * on) by a second gpusim device, which imports no foreign buffers.
+ */
+static int cmd_prime(uint64_t size)
+{
+	struct drm_gpusim_job_wait w;
+	uint32_t vm, bo, back;
+	int fd, ret;
+	void *p;
+
+	printf("seed=0x%" PRIx64 " size=%" PRIu64 "\n", seed, size);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
+	CHECK_CALL(drmPrimeHandleToFD(dev.fd, bo, DRM_CLOEXEC | DRM_RDWR, &fd) ? -errno : 0);
+	CHECK_CALL(drmPrimeFDToHandle(dev.fd, fd, &back) ? -errno : 0);
+	printf("reimport_same_handle=%d\n", back == bo);
+	if (back != bo)
+		fail("reimport_handle");
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("dmabuf_mmap", -errno);
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed, 0, &w));
+	expect_done("gpu_fill", &w);
+	printf("dmabuf_mismatches=%" PRIu64 "\n", gpusim_cpu_verify(p, size, seed, 0, NULL));
+	if (gpusim_cpu_verify(p, size, seed, 0, NULL))
+		fail("dmabuf_read");
+	gpusim_cpu_fill(p, size, seed + 3, 0);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A, size, seed + 3, 0, &w));
+	expect_done("dmabuf_write_gpu_verify", &w);
+	munmap(p, size);
+
+	{
+		struct gpusim_dev other;
+
+		if (!gpusim_open(&other, "/dev/dri/renderD129")) {
+			ret = drmPrimeFDToHandle(other.fd, fd, &back) ? -errno : 0;
+			printf("foreign_import_errno=%d\n", -ret);
+			if (!ret)
+				fail("foreign_import_accepted");
+			gpusim_close(&other);
+		}
+	}
+	close(fd);
 	printf("result=pass\n");
 	return 0;
 }
@@ -605,7 +659,7 @@ static int cmd_hold(unsigned int seconds, uint64_t size)
 static void usage(void)
 {
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
-		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] |\n"
+		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] | prime [SIZE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE\n");
 	exit(EXIT_USAGE);
@@ -639,6 +693,8 @@ int main(int argc, char **argv)
 		ret = cmd_coherency(argc > 0 ? parse_size(argv[0]) : 1 << 20);
 	else if (!strcmp(cmd, "shared"))
 		ret = cmd_shared(argc > 0 ? parse_size(argv[0]) : 1 << 20);
+	else if (!strcmp(cmd, "prime"))
+		ret = cmd_prime(argc > 0 ? parse_size(argv[0]) : 1 << 20);
 	else if (!strcmp(cmd, "fork"))
 		ret = cmd_fork(argc > 0 ? parse_size(argv[0]) : 1 << 20);
 	else if (!strcmp(cmd, "lazy") && argc >= 2)
