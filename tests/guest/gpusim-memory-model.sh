@@ -9,6 +9,8 @@
 # - the tiler heap grows by chunks, holds data, refuses growth past its
 #   maximum, and its VA range cannot be bound by userspace;
 # - a BO exported as a dma-buf is the same memory through the dma-buf mmap;
+# - a VM is active while its jobs run and idle after, its idle time grows,
+#   and another VM's activity is its own;
 # - after every process has exited, gpusim's object counters are zero.
 . /tests/guest/lib.sh
 gpusim_require
@@ -19,6 +21,7 @@ wl_run /tmp/shared -s 0x99 shared 2M
 wl_run /tmp/fork -s 0x42 fork 1M
 expect_eq "child mmap count" "$(wl_get /tmp/fork child_mmap_count)" 2
 wl_run /tmp/prime -s 0x31 prime 256K
+wl_run /tmp/act activity 16M
 wl_run /tmp/heap heap 8
 expect_eq "heap chunks" "$(wl_get /tmp/heap heap_chunks)" 8
 gpusim_counters_zero

@@ -15,6 +15,8 @@
  *                           the other, both ways
  *   fork [SIZE]             mmap inherited across fork(): child verifies the
  *                           parent's GPU fill and writes, parent GPU-verifies
+ *   activity [SIZE]         a VM is active while its jobs run, idle after,
+ *                           with a growing idle time; other VMs unaffected
  *   prime [SIZE]            a BO exported as dma-buf: same memory through the
  *                           dma-buf mmap, re-import gives the same handle
  *   lazy TOTAL BO_SIZE      create TOTAL bytes of BOs, check no memory is
@@ -315,6 +317,61 @@ static int cmd_prime(uint64_t size)
 		}
 	}
 	close(fd);
+	printf("result=pass\n");
+	return 0;
+}
+
+/*
+ * VM activity: a VM is active from submit until its last job completes,
+ * then idle with a growing idle time; another VM's jobs do not touch it.
+ */
+static int cmd_activity(uint64_t size)
+{
+	struct drm_gpusim_cmd c[8];
+	struct drm_gpusim_vm_query q1, q2;
+	struct drm_gpusim_job_wait w;
+	uint32_t vm1, vm2, bo, job, i;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm1));
+	CHECK_CALL(gpusim_vm_create(&dev, &vm2));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm1, bo, 0, VA_A, size));
+	usleep(100000);
+	CHECK_CALL(gpusim_vm_query(&dev, vm1, &q1));
+	printf("initial_active=%u initial_idle_ms=%" PRIu64 "\n",
+	       q1.flags & DRM_GPUSIM_VM_ACTIVE, (uint64_t)q1.idle_ms);
+	if (q1.flags & DRM_GPUSIM_VM_ACTIVE)
+		fail("active_before_submit");
+
+	/* A long job: several fills of the whole BO. */
+	for (i = 0; i < 8; i++)
+		c[i] = (struct drm_gpusim_cmd){ .op = DRM_GPUSIM_CMD_FILL, .va = VA_A,
+						.size = size, .seed = seed + i };
+	CHECK_CALL(gpusim_submit(&dev, vm1, c, 8, 0, 0, &job));
+	CHECK_CALL(gpusim_vm_query(&dev, vm1, &q1));
+	CHECK_CALL(gpusim_vm_query(&dev, vm2, &q2));
+	printf("during_active=%u other_vm_active=%u\n", q1.flags & DRM_GPUSIM_VM_ACTIVE,
+	       q2.flags & DRM_GPUSIM_VM_ACTIVE);
+	if (!(q1.flags & DRM_GPUSIM_VM_ACTIVE))
+		fail("not_active_during_job");
+	if (q2.flags & DRM_GPUSIM_VM_ACTIVE)
+		fail("other_vm_active");
+	CHECK_CALL(gpusim_job_wait(&dev, job, -1, &w));
+	expect_done("job", &w);
+	CHECK_CALL(gpusim_vm_query(&dev, vm1, &q1));
+	printf("after_active=%u\n", q1.flags & DRM_GPUSIM_VM_ACTIVE);
+	if (q1.flags & DRM_GPUSIM_VM_ACTIVE)
+		fail("active_after_job");
+	usleep(300000);
+	CHECK_CALL(gpusim_vm_query(&dev, vm1, &q1));
+	CHECK_CALL(gpusim_vm_query(&dev, vm2, &q2));
+	printf("idle_ms_after_300ms=%" PRIu64 " other_vm_idle_ms=%" PRIu64 "\n",
+	       (uint64_t)q1.idle_ms, (uint64_t)q2.idle_ms);
+	if (q1.idle_ms < 250 || q2.idle_ms <= q1.idle_ms)
+		fail("idle_ms");
+	printf("mapped_bytes=%" PRIu64 "\n", (uint64_t)q1.mapped_bytes);
+	if (q1.mapped_bytes != size)
+		fail("mapped_bytes");
 	printf("result=pass\n");
 	return 0;
 }
@@ -660,6 +717,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
 		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] | prime [SIZE] |\n"
+		"          activity [SIZE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE\n");
 	exit(EXIT_USAGE);
@@ -693,6 +751,8 @@ int main(int argc, char **argv)
 		ret = cmd_coherency(argc > 0 ? parse_size(argv[0]) : 1 << 20);
 	else if (!strcmp(cmd, "shared"))
 		ret = cmd_shared(argc > 0 ? parse_size(argv[0]) : 1 << 20);
+	else if (!strcmp(cmd, "activity"))
+		ret = cmd_activity(argc > 0 ? parse_size(argv[0]) : 16 << 20);
 	else if (!strcmp(cmd, "prime"))
 		ret = cmd_prime(argc > 0 ? parse_size(argv[0]) : 1 << 20);
 	else if (!strcmp(cmd, "fork"))
