@@ -21,6 +21,7 @@
  *                           dma-buf mmap, re-import gives the same handle
  *   lazy TOTAL BO_SIZE      create TOTAL bytes of BOs, check no memory is
  *                           used, then touch one BO and check it is resident
+ *   badinput                every ioctl rejects bad input with its errno
  *   fault                   GPU accesses to unmapped VAs fail with the VA
  *   heap CHUNKS             grow the tiler heap, fill and verify it, then
  *                           check growth past the maximum fails
@@ -376,6 +377,256 @@ static int cmd_activity(uint64_t size)
 	return 0;
 }
 
+static unsigned int bad_failures, bad_cases;
+
+/* One bad-input case: the call must fail with exactly @want (0: succeed). */
+static void expect_errno(const char *name, int ret, int want)
+{
+	bad_cases++;
+	if (ret == -want) {
+		printf("case %s=ok\n", name);
+		return;
+	}
+	bad_failures++;
+	printf("case %s=FAILED want=%s got=%s\n", name, want ? strerrorname_np(want) : "0",
+	       ret ? strerrorname_np(-ret) : "0");
+}
+
+static int ioctl_err(unsigned long req, void *arg)
+{
+	return drmIoctl(dev.fd, req, arg) ? -errno : 0;
+}
+
+static int bind_raw(uint32_t vm, uint32_t op, uint32_t handle, uint64_t bo_offset,
+		    uint64_t va, uint64_t size, uint32_t flags)
+{
+	struct drm_gpusim_vm_bind b = {
+		.vm_id = vm, .op = op, .handle = handle, .flags = flags,
+		.bo_offset = bo_offset, .va = va, .size = size,
+	};
+
+	return ioctl_err(DRM_IOCTL_GPUSIM_VM_BIND, &b);
+}
+
+static int submit_one(uint32_t vm, struct drm_gpusim_cmd c)
+{
+	return gpusim_submit(&dev, vm, &c, 1, DRM_GPUSIM_SUBMIT_NO_STATUS, 0, NULL);
+}
+
+/*
+ * Every ioctl rejects bad input with the documented errno (see the uAPI
+ * header), and the well-formed neighbour of each bad call succeeds.
+ */
+static int cmd_badinput(void)
+{
+	const uint64_t A = VA_A, P = 4096;
+	struct drm_gpusim_bo_create bc;
+	struct drm_gpusim_vm_create vc;
+	struct drm_gpusim_vm_destroy vd;
+	struct drm_gpusim_bo_mmap_offset mo;
+	struct drm_gpusim_job_wait w;
+	struct drm_gpusim_cmd c;
+	uint32_t vm, bo, nommap, job, i;
+	void *p;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+
+	/* BO_CREATE */
+	bc = (struct drm_gpusim_bo_create){ .size = 0 };
+	expect_errno("bo_create_size_0", ioctl_err(DRM_IOCTL_GPUSIM_BO_CREATE, &bc), EINVAL);
+	bc = (struct drm_gpusim_bo_create){ .size = GPUSIM_BO_MAX_SIZE + 1 };
+	expect_errno("bo_create_too_big", ioctl_err(DRM_IOCTL_GPUSIM_BO_CREATE, &bc), E2BIG);
+	bc = (struct drm_gpusim_bo_create){ .size = UINT64_MAX };
+	expect_errno("bo_create_size_max", ioctl_err(DRM_IOCTL_GPUSIM_BO_CREATE, &bc), E2BIG);
+	bc = (struct drm_gpusim_bo_create){ .size = P, .flags = 1u << 2 };
+	expect_errno("bo_create_bad_flag", ioctl_err(DRM_IOCTL_GPUSIM_BO_CREATE, &bc), EINVAL);
+	bc = (struct drm_gpusim_bo_create){ .size = 1 };
+	expect_errno("bo_create_size_1", ioctl_err(DRM_IOCTL_GPUSIM_BO_CREATE, &bc), 0);
+	expect_errno("bo_create_rounds_up", bc.size == P ? 0 : -EINVAL, 0);
+	bo = bc.handle;
+	nommap = new_bo(P, DRM_GPUSIM_BO_NO_MMAP);
+
+	/* MMAP_OFFSET, mmap */
+	mo = (struct drm_gpusim_bo_mmap_offset){ .handle = nommap };
+	expect_errno("mmap_offset_no_mmap", ioctl_err(DRM_IOCTL_GPUSIM_BO_MMAP_OFFSET, &mo), EPERM);
+	mo = (struct drm_gpusim_bo_mmap_offset){ .handle = 0xdead };
+	expect_errno("mmap_offset_bad_handle", ioctl_err(DRM_IOCTL_GPUSIM_BO_MMAP_OFFSET, &mo), ENOENT);
+	mo = (struct drm_gpusim_bo_mmap_offset){ .handle = bo, .pad = 1 };
+	expect_errno("mmap_offset_pad", ioctl_err(DRM_IOCTL_GPUSIM_BO_MMAP_OFFSET, &mo), EINVAL);
+	mo = (struct drm_gpusim_bo_mmap_offset){ .handle = bo };
+	expect_errno("mmap_offset", ioctl_err(DRM_IOCTL_GPUSIM_BO_MMAP_OFFSET, &mo), 0);
+	p = mmap(NULL, P, PROT_READ | PROT_WRITE, MAP_PRIVATE, dev.fd, (off_t)mo.offset);
+	expect_errno("mmap_private", p == MAP_FAILED ? -errno : 0, EINVAL);
+	if (p != MAP_FAILED)
+		munmap(p, P);
+	p = mmap(NULL, 2 * P, PROT_READ | PROT_WRITE, MAP_SHARED, dev.fd, (off_t)mo.offset);
+	expect_errno("mmap_longer_than_bo", p == MAP_FAILED ? -errno : 0, EINVAL);
+	if (p != MAP_FAILED)
+		munmap(p, 2 * P);
+
+	/* BO_QUERY */
+	{
+		struct drm_gpusim_bo_query q = { .handle = 0xdead };
+
+		expect_errno("bo_query_bad_handle", ioctl_err(DRM_IOCTL_GPUSIM_BO_QUERY, &q), ENOENT);
+	}
+
+	/* VM_CREATE, VM_DESTROY, VM_QUERY */
+	vc = (struct drm_gpusim_vm_create){ .flags = 1 };
+	expect_errno("vm_create_flags", ioctl_err(DRM_IOCTL_GPUSIM_VM_CREATE, &vc), EINVAL);
+	vc = (struct drm_gpusim_vm_create){ .heap_chunk_size = 3000 };
+	expect_errno("vm_create_chunk_not_pow2", ioctl_err(DRM_IOCTL_GPUSIM_VM_CREATE, &vc), EINVAL);
+	vc = (struct drm_gpusim_vm_create){ .heap_chunk_size = 2048 };
+	expect_errno("vm_create_chunk_small", ioctl_err(DRM_IOCTL_GPUSIM_VM_CREATE, &vc), EINVAL);
+	vc = (struct drm_gpusim_vm_create){ .heap_chunk_size = 4u << 20 };
+	expect_errno("vm_create_chunk_big", ioctl_err(DRM_IOCTL_GPUSIM_VM_CREATE, &vc), EINVAL);
+	vc = (struct drm_gpusim_vm_create){ .heap_max_chunks = 4097 };
+	expect_errno("vm_create_too_many_chunks", ioctl_err(DRM_IOCTL_GPUSIM_VM_CREATE, &vc), E2BIG);
+	vd = (struct drm_gpusim_vm_destroy){ .vm_id = 0xdead };
+	expect_errno("vm_destroy_unknown", ioctl_err(DRM_IOCTL_GPUSIM_VM_DESTROY, &vd), ENOENT);
+	vd = (struct drm_gpusim_vm_destroy){ .vm_id = 0 };
+	expect_errno("vm_destroy_0", ioctl_err(DRM_IOCTL_GPUSIM_VM_DESTROY, &vd), EINVAL);
+	vd = (struct drm_gpusim_vm_destroy){ .vm_id = vm, .pad = 1 };
+	expect_errno("vm_destroy_pad", ioctl_err(DRM_IOCTL_GPUSIM_VM_DESTROY, &vd), EINVAL);
+	{
+		struct drm_gpusim_vm_query q;
+
+		expect_errno("vm_query_unknown", gpusim_vm_query(&dev, 0xdead, &q), ENOENT);
+	}
+
+	/* VM_BIND */
+	expect_errno("bind_unknown_vm", bind_raw(0xdead, 0, bo, 0, A, P, 0), ENOENT);
+	expect_errno("bind_bad_handle", bind_raw(vm, 0, 0xdead, 0, A, P, 0), ENOENT);
+	expect_errno("bind_flags", bind_raw(vm, 0, bo, 0, A, P, 1), EINVAL);
+	expect_errno("bind_bad_op", bind_raw(vm, 2, bo, 0, A, P, 0), EINVAL);
+	expect_errno("bind_va_unaligned", bind_raw(vm, 0, bo, 0, A + 8, P, 0), EINVAL);
+	expect_errno("bind_size_unaligned", bind_raw(vm, 0, bo, 0, A, P - 8, 0), EINVAL);
+	expect_errno("bind_size_0", bind_raw(vm, 0, bo, 0, A, 0, 0), EINVAL);
+	expect_errno("bind_offset_unaligned", bind_raw(vm, 0, bo, 8, A, P, 0), EINVAL);
+	expect_errno("bind_va_0", bind_raw(vm, 0, bo, 0, 0, P, 0), EINVAL);
+	expect_errno("bind_below_user_start", bind_raw(vm, 0, bo, 0, GPUSIM_USER_VA_START - P, P, 0), EINVAL);
+	expect_errno("bind_crosses_user_end", bind_raw(vm, 0, bo, 0, GPUSIM_USER_VA_END - P, 2 * P, 0), EINVAL);
+	expect_errno("bind_in_heap", bind_raw(vm, 0, bo, 0, GPUSIM_HEAP_VA, P, 0), EINVAL);
+	expect_errno("bind_va_overflow", bind_raw(vm, 0, bo, 0, UINT64_MAX - P + 1, 2 * P, 0), EOVERFLOW);
+	expect_errno("bind_past_bo_end", bind_raw(vm, 0, bo, P, A, P, 0), EINVAL);
+	expect_errno("bind_bo_range_overflow", bind_raw(vm, 0, bo, UINT64_MAX - P + 1, A, P, 0), EOVERFLOW);
+	expect_errno("bind_unmap_with_handle", bind_raw(vm, 1, bo, 0, A, P, 0), EINVAL);
+	expect_errno("bind_unmap_with_offset", bind_raw(vm, 1, 0, P, A, P, 0), EINVAL);
+	expect_errno("bind_map", bind_raw(vm, 0, bo, 0, A, P, 0), 0);
+	expect_errno("bind_overlap", bind_raw(vm, 0, bo, 0, A, P, 0), EEXIST);
+	expect_errno("bind_unmap_empty", bind_raw(vm, 1, 0, 0, A + 16 * P, P, 0), 0);
+
+	/* SUBMIT */
+	c = (struct drm_gpusim_cmd){ .op = DRM_GPUSIM_CMD_FILL, .va = A, .size = P, .seed = 1 };
+	expect_errno("submit_ok", submit_one(vm, c), 0);
+	expect_errno("submit_unknown_vm", submit_one(0xdead, c), ENOENT);
+	{
+		struct drm_gpusim_submit sb = {
+			.vm_id = vm, .cmds = (uintptr_t)&c, .cmd_count = 1,
+			.cmd_stride = sizeof(c),
+		};
+
+		sb.cmd_count = 0;
+		expect_errno("submit_count_0", ioctl_err(DRM_IOCTL_GPUSIM_SUBMIT, &sb), EINVAL);
+		sb.cmd_count = GPUSIM_MAX_CMDS + 1;
+		expect_errno("submit_count_max", ioctl_err(DRM_IOCTL_GPUSIM_SUBMIT, &sb), EINVAL);
+		sb.cmd_count = 1;
+		sb.cmd_stride = sizeof(c) - 8;
+		expect_errno("submit_stride", ioctl_err(DRM_IOCTL_GPUSIM_SUBMIT, &sb), EINVAL);
+		sb.cmd_stride = sizeof(c);
+		sb.flags = 2;
+		expect_errno("submit_flags", ioctl_err(DRM_IOCTL_GPUSIM_SUBMIT, &sb), EINVAL);
+		sb.flags = 0;
+		sb.cmds = 8;
+		expect_errno("submit_bad_pointer", ioctl_err(DRM_IOCTL_GPUSIM_SUBMIT, &sb), EFAULT);
+		sb.cmds = (uintptr_t)&c;
+		sb.out_sync = 0xdead;
+		expect_errno("submit_bad_syncobj", ioctl_err(DRM_IOCTL_GPUSIM_SUBMIT, &sb), ENOENT);
+	}
+	c.op = 99;
+	expect_errno("cmd_bad_op", submit_one(vm, c), EINVAL);
+	c.op = DRM_GPUSIM_CMD_FILL;
+	c.flags = 1;
+	expect_errno("cmd_flags", submit_one(vm, c), EINVAL);
+	c.flags = 0;
+	c.va = A + 4;
+	expect_errno("cmd_va_unaligned", submit_one(vm, c), EINVAL);
+	c.va = A;
+	c.size = 12;
+	expect_errno("cmd_size_unaligned", submit_one(vm, c), EINVAL);
+	c.size = 0;
+	expect_errno("cmd_size_0", submit_one(vm, c), EINVAL);
+	c.size = P;
+	c.va = GPUSIM_VA_END - 8;
+	expect_errno("cmd_past_va_end", submit_one(vm, c), EINVAL);
+	c.va = A;
+	c.pattern_offset = UINT64_MAX - 7;
+	expect_errno("cmd_pattern_overflow", submit_one(vm, c), EOVERFLOW);
+	c.pattern_offset = 4;
+	expect_errno("cmd_pattern_unaligned", submit_one(vm, c), EINVAL);
+	c.pattern_offset = 0;
+	c.src_va = A;
+	expect_errno("cmd_fill_with_src", submit_one(vm, c), EINVAL);
+	c = (struct drm_gpusim_cmd){ .op = DRM_GPUSIM_CMD_COPY, .va = A, .src_va = A + 8, .size = 64 };
+	expect_errno("cmd_copy_overlap", submit_one(vm, c), EINVAL);
+	c = (struct drm_gpusim_cmd){ .op = DRM_GPUSIM_CMD_HEAP_GROW };
+	expect_errno("cmd_heap_grow_0", submit_one(vm, c), EINVAL);
+	c = (struct drm_gpusim_cmd){ .op = DRM_GPUSIM_CMD_NOP, .va = A };
+	expect_errno("cmd_nop_with_args", submit_one(vm, c), EINVAL);
+
+	/* JOB_WAIT */
+	memset(&w, 0, sizeof(w));
+	w.job_id = 0xdead;
+	expect_errno("wait_unknown", ioctl_err(DRM_IOCTL_GPUSIM_JOB_WAIT, &w), ENOENT);
+	c = (struct drm_gpusim_cmd){ .op = DRM_GPUSIM_CMD_FILL, .va = A, .size = P, .seed = 1 };
+	CHECK_CALL(gpusim_submit(&dev, vm, &c, 1, 0, 0, &job));
+	w = (struct drm_gpusim_job_wait){ .job_id = job, .flags = 4 };
+	expect_errno("wait_flags", ioctl_err(DRM_IOCTL_GPUSIM_JOB_WAIT, &w), EINVAL);
+	w = (struct drm_gpusim_job_wait){ .job_id = job, .flags = DRM_GPUSIM_WAIT_BLOCK,
+					  .timeout_ns = -1 };
+	expect_errno("wait_negative_timeout", ioctl_err(DRM_IOCTL_GPUSIM_JOB_WAIT, &w), EINVAL);
+	w = (struct drm_gpusim_job_wait){ .job_id = job, .timeout_ns = 5 };
+	expect_errno("wait_timeout_without_block", ioctl_err(DRM_IOCTL_GPUSIM_JOB_WAIT, &w), EINVAL);
+	expect_errno("wait_ok", gpusim_job_wait(&dev, job, -1, &w), 0);
+	expect_errno("wait_released", gpusim_job_wait(&dev, job, -1, &w), ENOENT);
+
+	/* A job still running at the timeout: ETIME. */
+	{
+		uint32_t big = new_bo(32 << 20, 0);
+		struct drm_gpusim_cmd f[16];
+
+		CHECK_CALL(gpusim_vm_map(&dev, vm, big, 0, VA_B, 32 << 20));
+		for (i = 0; i < 16; i++)
+			f[i] = (struct drm_gpusim_cmd){ .op = DRM_GPUSIM_CMD_FILL, .va = VA_B,
+							.size = 32 << 20, .seed = i };
+		CHECK_CALL(gpusim_submit(&dev, vm, f, 16, 0, 0, &job));
+		expect_errno("wait_etime", gpusim_job_wait(&dev, job, 1000, &w), ETIME);
+		expect_errno("wait_after_etime", gpusim_job_wait(&dev, job, -1, &w), 0);
+	}
+
+	/* Too many unread statuses: EBUSY, then fine again after reading. */
+	{
+		static uint32_t ids[GPUSIM_MAX_JOBS];
+		struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
+		int ret = 0;
+
+		for (i = 0; i < GPUSIM_MAX_JOBS && !ret; i++)
+			ret = gpusim_submit(&dev, vm, &nop, 1, 0, 0, &ids[i]);
+		expect_errno("jobs_up_to_max", ret, 0);
+		expect_errno("jobs_past_max", gpusim_submit(&dev, vm, &nop, 1, 0, 0, &job), EBUSY);
+		for (i = 0; i < GPUSIM_MAX_JOBS; i++)
+			gpusim_job_wait(&dev, ids[i], -1, &w);
+		expect_errno("jobs_after_drain", gpusim_submit(&dev, vm, &nop, 1, 0, 0, &job), 0);
+		gpusim_job_wait(&dev, job, -1, &w);
+	}
+
+	printf("cases=%u failures=%u\n", bad_cases, bad_failures);
+	if (bad_failures)
+		fail("bad_input_errnos");
+	printf("result=pass\n");
+	return 0;
+}
+
 static long meminfo_kb(const char *key)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -717,7 +968,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
 		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] | prime [SIZE] |\n"
-		"          activity [SIZE] |\n"
+		"          activity [SIZE] | badinput |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE\n");
 	exit(EXIT_USAGE);
@@ -751,6 +1002,8 @@ int main(int argc, char **argv)
 		ret = cmd_coherency(argc > 0 ? parse_size(argv[0]) : 1 << 20);
 	else if (!strcmp(cmd, "shared"))
 		ret = cmd_shared(argc > 0 ? parse_size(argv[0]) : 1 << 20);
+	else if (!strcmp(cmd, "badinput"))
+		ret = cmd_badinput();
 	else if (!strcmp(cmd, "activity"))
 		ret = cmd_activity(argc > 0 ? parse_size(argv[0]) : 16 << 20);
 	else if (!strcmp(cmd, "prime"))
