@@ -224,9 +224,10 @@ static int gpusim_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	mutex_unlock(&bo->gpuva_lock);
 	gem_reclaim_object_gpu_mapped(&bo->base, (prev ? 1 : 0) + (next ? 1 : 0) - 1);
 	gem_reclaim_object_unlock(&bo->base);
+	/* Account before the put: it may free the BO. */
+	gpusim_account_mapping(ctx, bo, -(s64)range);
 	drm_gem_object_put(obj);
 
-	gpusim_account_mapping(ctx, bo, -(s64)range);
 	gpusim_vma_free(unmap_vma);
 	return 0;
 }
@@ -250,9 +251,10 @@ static int gpusim_sm_step_unmap(struct drm_gpuva_op *op, void *priv)
 	mutex_unlock(&bo->gpuva_lock);
 	gem_reclaim_object_gpu_mapped(&bo->base, -1);
 	gem_reclaim_object_unlock(&bo->base);
+	/* Account before the put: it may free the BO. */
+	gpusim_account_mapping(ctx, bo, -(s64)range);
 	drm_gem_object_put(obj);
 
-	gpusim_account_mapping(ctx, bo, -(s64)range);
 	gpusim_vma_free(vma);
 	return 0;
 }

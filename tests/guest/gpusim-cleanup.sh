@@ -31,13 +31,13 @@ rmmod gem_reclaim || fail "rmmod gem_reclaim"
 [ ! -e "$GPUSIM_OBJECTS" ] || fail "debugfs file left after unload"
 insmod $mods/gem_reclaim.ko || fail "insmod gem_reclaim"
 insmod $mods/gpusim.ko num_devices=2 || fail "insmod gpusim num_devices=2"
-n=$(ls /dev/dri | grep -c '^renderD')
-expect_eq "render nodes with num_devices=2" "$n" 2
-for node in /dev/dri/renderD*; do
+n=$(gpusim_nodes | wc -l)
+expect_eq "gpusim render nodes with num_devices=2" "$n" 2
+for node in $(gpusim_nodes); do
 	wl_run /tmp/coh -d "$node" coherency 64K
 done
 # A dma-buf of the first device is refused by the second, not crashed on.
-wl_run /tmp/prime -d /dev/dri/renderD128 prime 64K
+wl_run /tmp/prime -d "$(gpusim_nodes | head -n1)" prime 64K
 expect_gt "foreign import errno" "$(wl_get /tmp/prime foreign_import_errno)" 0
 gpusim_counters_zero
 rmmod gpusim || fail "rmmod gpusim (second time)"

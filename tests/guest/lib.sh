@@ -42,6 +42,14 @@ gpusim_counters_zero() {
 	done
 }
 
+# gpusim_nodes: the render nodes driven by gpusim, one per line
+gpusim_nodes() {
+	for d in /sys/class/drm/renderD*; do
+		drv=$(readlink "$d/device/driver" 2>/dev/null)
+		[ "${drv##*/}" = gpusim ] && echo "/dev/dri/${d##*/}"
+	done
+}
+
 # wl_run OUT ARGS...: run gpusim-wl, keep its output in OUT, fail on failure
 wl_run() {
 	out=$1
