@@ -347,6 +347,7 @@ void gr_control_params(struct gr_control *ctl, struct gr_params *params)
 	params->min_resident_mb =
 		atomic64_read(&ctl->val[GR_KNOB_MIN_RESIDENT_MB]);
 }
+EXPORT_SYMBOL_IF_KUNIT(gr_control_params);
 
 /* The current text of a knob. */
 static int gr_knob_text(struct gr_control *ctl, enum gr_knob_id id,
