@@ -25,7 +25,7 @@ done
 # and a process killed while it holds queued jobs.
 gpusim-wl hold 60 4M >/tmp/hold 2>&1 &
 hold=$!
-gpusim-fuzz -n 20000 -s 0x5 >/tmp/fuzz2 2>&1 &
+gpusim-fuzz -n 20000 -s 0x5 -t 2 >/tmp/fuzz2 2>&1 &
 other=$!
 gpusim-fuzz -n "$calls" -s 0x77 -t 4 >/tmp/fuzz 2>&1
 rc=$?

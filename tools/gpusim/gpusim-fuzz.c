@@ -11,7 +11,7 @@
  * in gpusim's range. The kernel must reject bad input with an errno and
  * never oops or warn; the in-guest test then checks the object counters.
  * Memory stays bounded (at most 64 BOs of 256 KiB and 64 VMs with heaps of
- * 256 KiB live at a time): BOs created with a larger random size are closed
+ * 256 KiB live at a time, shared out among the threads): BOs created with a larger random size are closed
  * at once, VMs whose heap could grow larger are destroyed at once, and raw
  * ioctls never create objects.
  *
@@ -42,6 +42,8 @@
  */
 static struct gpusim_dev dev;
 static uint32_t syncs[8];
+/* Objects each thread keeps: MAX_OBJS shared out among the threads. */
+static unsigned int max_objs = MAX_OBJS;
 static _Thread_local uint64_t rng_state;
 static _Thread_local uint32_t vms[MAX_OBJS], bos[MAX_OBJS], jobs[MAX_OBJS];
 static _Thread_local uint64_t bo_sizes[MAX_OBJS];
@@ -134,10 +136,10 @@ static int do_ioctl(unsigned long req, void *arg)
 
 static void add_obj(uint32_t *arr, unsigned int *n, uint32_t v)
 {
-	if (*n < MAX_OBJS)
+	if (*n < max_objs)
 		arr[(*n)++] = v;
 	else
-		arr[rnd_below(MAX_OBJS)] = v;
+		arr[rnd_below(max_objs)] = v;
 }
 
 static void fuzz_vm_create(void)
@@ -161,7 +163,16 @@ static void fuzz_vm_create(void)
 		do_ioctl(DRM_IOCTL_GPUSIM_VM_DESTROY, &d);
 		return;
 	}
-	add_obj(vms, &nvms, c.vm_id);
+	if (nvms == max_objs) {
+		/* Table full: destroy the VM that leaves it, or it would pile up. */
+		unsigned int i = rnd_below(max_objs);
+		struct drm_gpusim_vm_destroy d = { .vm_id = vms[i] };
+
+		do_ioctl(DRM_IOCTL_GPUSIM_VM_DESTROY, &d);
+		vms[i] = c.vm_id;
+		return;
+	}
+	vms[nvms++] = c.vm_id;
 }
 
 static void fuzz_vm_destroy(void)
@@ -198,8 +209,8 @@ static void fuzz_bo_create(void)
 		do_ioctl(DRM_IOCTL_GEM_CLOSE, &cl);
 		return;
 	}
-	if (nbos == MAX_OBJS) {
-		unsigned int i = rnd_below(MAX_OBJS);
+	if (nbos == max_objs) {
+		unsigned int i = rnd_below(max_objs);
 		struct drm_gem_close cl = { .handle = bos[i] };
 
 		do_ioctl(DRM_IOCTL_GEM_CLOSE, &cl);
@@ -431,6 +442,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gpusim-fuzz: 1 to 16 threads\n");
 		return 2;
 	}
+	max_objs = MAX_OBJS / nthreads;
 	printf("seed=0x%" PRIx64 " calls_requested=%lu threads=%u\n", seed, n, nthreads);
 
 	ret = gpusim_open(&dev, path);
