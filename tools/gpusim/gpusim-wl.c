@@ -21,6 +21,12 @@
  *                           dma-buf mmap, re-import gives the same handle
  *   lazy TOTAL BO_SIZE      create TOTAL bytes of BOs, check no memory is
  *                           used, then touch one BO and check it is resident
+ *   tabs TABS BOS SIZE ROUNDS [ACTIVE]
+ *                           "browser tabs": TABS VMs with BOS BOs each,
+ *                           filled by the GPU; ACTIVE foreground tabs verify
+ *                           and refill on the GPU each round while the CPU
+ *                           checks background tabs through mmap; everything
+ *                           is verified both ways at the end
  *   badinput                every ioctl rejects bad input with its errno
  *   fault                   GPU accesses to unmapped VAs fail with the VA
  *   heap CHUNKS             grow the tiler heap, fill and verify it, then
@@ -631,6 +637,124 @@ static int cmd_badinput(void)
 	return 0;
 }
 
+/*
+ * "Browser tabs": TABS VMs, each with BOS BOs of SIZE bytes, all filled by
+ * the GPU with a seed per (tab, BO, generation). Then ROUNDS rounds in which
+ * the first ACTIVE tabs are "in the foreground": each verifies one of its BOs
+ * on the GPU and refills it with the next generation, while one background
+ * tab's BO is checked by the CPU through mmap. At the end every BO is checked
+ * by the GPU and through mmap. Any mismatch fails, with the tab, BO, seed and
+ * VA. The seed of every BO derives from -s, so a failure is reproducible.
+ */
+struct tab_bo {
+	uint32_t handle;
+	uint32_t gen;
+	void *map;
+};
+
+static uint64_t tab_seed(uint32_t t, uint32_t b, uint32_t gen)
+{
+	return gpusim_pattern(seed, ((uint64_t)t << 40) | ((uint64_t)b << 20) | gen);
+}
+
+static int tab_check(uint32_t *vms, struct tab_bo *bos, uint32_t nbos, uint64_t size,
+		     uint64_t stride, uint32_t t, uint32_t b, int cpu)
+{
+	struct tab_bo *tb = &bos[(size_t)t * nbos + b];
+	uint64_t sd = tab_seed(t, b, tb->gen), first = 0;
+	struct drm_gpusim_job_wait w;
+
+	if (cpu) {
+		if (!gpusim_cpu_verify(tb->map, size, sd, 0, &first))
+			return 0;
+		printf("mismatch tab=%u bo=%u seed=0x%" PRIx64 " via=cpu offset=0x%" PRIx64 "\n",
+		       t, b, sd, first);
+		return 1;
+	}
+	CHECK_CALL(gpusim_gpu_verify(&dev, vms[t], VA_A + b * stride, size, sd, 0, &w));
+	if (w.status == DRM_GPUSIM_JOB_DONE)
+		return 0;
+	printf("mismatch tab=%u bo=%u seed=0x%" PRIx64 " via=gpu status=%s va=0x%" PRIx64 "\n",
+	       t, b, sd, gpusim_job_status_name(w.status), (uint64_t)w.fault_va);
+	return 1;
+}
+
+static void tab_fill(uint32_t *vms, struct tab_bo *bos, uint32_t nbos, uint64_t size,
+		     uint64_t stride, uint32_t t, uint32_t b)
+{
+	struct tab_bo *tb = &bos[(size_t)t * nbos + b];
+	struct drm_gpusim_job_wait w;
+
+	CHECK_CALL(gpusim_gpu_fill(&dev, vms[t], VA_A + b * stride, size,
+				   tab_seed(t, b, tb->gen), 0, &w));
+	expect_done("tab_fill", &w);
+}
+
+static int cmd_tabs(uint32_t ntabs, uint32_t nbos, uint64_t size, uint32_t rounds,
+		    uint32_t active)
+{
+	uint64_t stride = (size + 0xffff) & ~0xffffull, t0 = gpusim_now_ns();
+	unsigned long mismatches = 0, gpu_checks = 0, cpu_checks = 0;
+	struct tab_bo *bos;
+	uint32_t *vms, t, b, r;
+
+	if (!ntabs || !nbos || !size || size % 8 || active > ntabs)
+		usage();
+	vms = calloc(ntabs, sizeof(*vms));
+	bos = calloc((size_t)ntabs * nbos, sizeof(*bos));
+	if (!vms || !bos)
+		die("alloc", -ENOMEM);
+	printf("seed=0x%" PRIx64 " tabs=%u bos_per_tab=%u bo_size=%" PRIu64 " rounds=%u active=%u\n",
+	       seed, ntabs, nbos, size, rounds, active);
+
+	for (t = 0; t < ntabs; t++) {
+		CHECK_CALL(gpusim_vm_create(&dev, &vms[t]));
+		for (b = 0; b < nbos; b++) {
+			struct tab_bo *tb = &bos[(size_t)t * nbos + b];
+
+			tb->handle = new_bo(size, 0);
+			CHECK_CALL(gpusim_vm_map(&dev, vms[t], tb->handle, 0, VA_A + b * stride, size));
+			tb->map = map_bo(tb->handle, size);
+			tab_fill(vms, bos, nbos, size, stride, t, b);
+		}
+	}
+	printf("setup_ms=%" PRIu64 " total_bytes=%" PRIu64 "\n", (gpusim_now_ns() - t0) / 1000000,
+	       (uint64_t)ntabs * nbos * size);
+
+	for (r = 0; r < rounds; r++) {
+		for (t = 0; t < active; t++) {
+			b = (r + t) % nbos;
+			mismatches += tab_check(vms, bos, nbos, size, stride, t, b, 0);
+			gpu_checks++;
+			bos[(size_t)t * nbos + b].gen++;
+			tab_fill(vms, bos, nbos, size, stride, t, b);
+		}
+		if (ntabs > active) {
+			t = active + r % (ntabs - active);
+			mismatches += tab_check(vms, bos, nbos, size, stride, t, r % nbos, 1);
+			cpu_checks++;
+		}
+	}
+	for (t = 0; t < ntabs; t++)
+		for (b = 0; b < nbos; b++) {
+			mismatches += tab_check(vms, bos, nbos, size, stride, t, b, 0);
+			mismatches += tab_check(vms, bos, nbos, size, stride, t, b, 1);
+			gpu_checks++;
+			cpu_checks++;
+		}
+	printf("gpu_checks=%lu cpu_checks=%lu mismatches=%lu elapsed_ms=%" PRIu64 "\n",
+	       gpu_checks, cpu_checks, mismatches, (gpusim_now_ns() - t0) / 1000000);
+	for (t = 0; t < ntabs; t++)
+		for (b = 0; b < nbos; b++)
+			munmap(bos[(size_t)t * nbos + b].map, size);
+	free(bos);
+	free(vms);
+	if (mismatches)
+		fail("mismatches");
+	printf("result=pass\n");
+	return 0;
+}
+
 static long meminfo_kb(const char *key)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -972,7 +1096,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
 		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] | prime [SIZE] |\n"
-		"          activity [SIZE] | badinput |\n"
+		"          activity [SIZE] | badinput | tabs TABS BOS SIZE ROUNDS [ACTIVE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE\n");
 	exit(EXIT_USAGE);
@@ -1006,6 +1130,10 @@ int main(int argc, char **argv)
 		ret = cmd_coherency(argc > 0 ? parse_size(argv[0]) : 1 << 20);
 	else if (!strcmp(cmd, "shared"))
 		ret = cmd_shared(argc > 0 ? parse_size(argv[0]) : 1 << 20);
+	else if (!strcmp(cmd, "tabs") && argc >= 4)
+		ret = cmd_tabs((uint32_t)parse_size(argv[0]), (uint32_t)parse_size(argv[1]),
+			       parse_size(argv[2]), (uint32_t)parse_size(argv[3]),
+			       argc > 4 ? (uint32_t)parse_size(argv[4]) : 1);
 	else if (!strcmp(cmd, "badinput"))
 		ret = cmd_badinput();
 	else if (!strcmp(cmd, "activity"))
