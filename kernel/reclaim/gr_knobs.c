@@ -454,16 +454,24 @@ static void gr_knob_attrs_init_locked(void)
 
 /* debugfs ---------------------------------------------------------------- */
 
-static ssize_t gr_knob_debugfs_read(struct file *file, char __user *ubuf,
-				    size_t len, loff_t *ppos)
+/*
+ * Reads go through seq_file, which formats the value once per read
+ * sequence: a reader using small reads still gets one whole value, never
+ * the start of one value and the end of the next.
+ */
+static int gr_knob_debugfs_show(struct seq_file *m, void *unused)
 {
-	const struct gr_knob_file *kf = file->private_data;
+	const struct gr_knob_file *kf = m->private;
 	char text[GR_KNOB_TEXT_MAX];
-	int n;
 
-	n = gr_knob_text(kf->ctl, kf->id, text, sizeof(text) - 1);
-	text[n++] = '\n';
-	return simple_read_from_buffer(ubuf, len, ppos, text, n);
+	gr_knob_text(kf->ctl, kf->id, text, sizeof(text));
+	seq_printf(m, "%s\n", text);
+	return 0;
+}
+
+static int gr_knob_debugfs_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, gr_knob_debugfs_show, inode->i_private);
 }
 
 /*
@@ -482,7 +490,8 @@ static ssize_t gr_knob_debugfs_write(struct file *file,
 				     const char __user *ubuf, size_t len,
 				     loff_t *ppos)
 {
-	const struct gr_knob_file *kf = file->private_data;
+	struct seq_file *m = file->private_data;
+	const struct gr_knob_file *kf = m->private;
 	char *buf;
 	int ret;
 
@@ -501,10 +510,11 @@ static ssize_t gr_knob_debugfs_write(struct file *file,
 
 static const struct file_operations gr_knob_fops = {
 	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = gr_knob_debugfs_read,
+	.open = gr_knob_debugfs_open,
+	.read = seq_read,
 	.write = gr_knob_debugfs_write,
-	.llseek = default_llseek,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static int gr_stats_show(struct seq_file *m, void *unused)
@@ -538,21 +548,24 @@ static int gr_vms_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(gr_vms);
 
-static ssize_t gr_shrink_read(struct file *file, char __user *ubuf,
-			      size_t len, loff_t *ppos)
+static int gr_shrink_show(struct seq_file *m, void *unused)
 {
-	struct gr_control *ctl = file->private_data;
-	char text[24];
-	int n;
+	struct gr_control *ctl = m->private;
 
-	n = scnprintf(text, sizeof(text), "%lu\n", READ_ONCE(ctl->shrink_freed));
-	return simple_read_from_buffer(ubuf, len, ppos, text, n);
+	seq_printf(m, "%lu\n", READ_ONCE(ctl->shrink_freed));
+	return 0;
+}
+
+static int gr_shrink_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, gr_shrink_show, inode->i_private);
 }
 
 static ssize_t gr_shrink_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
-	struct gr_control *ctl = file->private_data;
+	struct seq_file *m = file->private_data;
+	struct gr_control *ctl = m->private;
 	unsigned long pages, freed = 0;
 	pid_t tgid;
 	char *buf;
@@ -582,10 +595,11 @@ static ssize_t gr_shrink_write(struct file *file, const char __user *ubuf,
 
 static const struct file_operations gr_shrink_fops = {
 	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = gr_shrink_read,
+	.open = gr_shrink_open,
+	.read = seq_read,
 	.write = gr_shrink_write,
-	.llseek = default_llseek,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static void gr_control_debugfs_init(struct gr_control *ctl)
