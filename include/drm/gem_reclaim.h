@@ -28,6 +28,7 @@ struct iosys_map;
 struct sg_table;
 struct gem_reclaim_object;
 struct gem_reclaim_vm;
+struct gr_reclaim;
 
 /**
  * enum gem_reclaim_state - what backs a BO's memory right now
@@ -113,8 +114,13 @@ struct gem_reclaim_device {
 	 * Innermost lock: nothing else is taken while it is held.
 	 */
 	spinlock_t lock;
-	/** @bos: every BO of the device, through &gem_reclaim_object.dev_node */
+	/**
+	 * @bos: the BOs of the device that are not discard-on-reclaim, through
+	 * &gem_reclaim_object.dev_node, least recently scanned first
+	 */
 	struct list_head bos;
+	/** @bos_discard: the discard-on-reclaim BOs, likewise */
+	struct list_head bos_discard;
 	/** @vms_active: VMs with queued or running work */
 	struct list_head vms_active;
 	/**
@@ -133,6 +139,34 @@ struct gem_reclaim_device {
 	atomic_long_t pinned_pages;
 	/** @populate_count: number of times a BO's pages were allocated */
 	atomic_long_t populate_count;
+	/** @next_id: last BO or VM id handed out (bos and vms files) */
+	atomic64_t next_id;
+	/**
+	 * @reclaim: the shrinker, control plane and reclaim counters, from
+	 * gem_reclaim_device_register() to gem_reclaim_device_unregister()
+	 */
+	struct gr_reclaim *reclaim;
+};
+
+/* How many VMs a BO's links record; a BO mapped in more is "shared, many". */
+#define GEM_RECLAIM_BO_VM_LINKS	4
+
+/**
+ * struct gem_reclaim_link - a BO mapped in a VM, as the reclaim core sees it
+ *
+ * Maintained by gem_reclaim_object_gpu_mapped(): written with both the BO's
+ * pages lock and &gem_reclaim_device.lock held, so either lock is enough to
+ * read it.
+ */
+struct gem_reclaim_link {
+	/** @bo: the BO holding this link */
+	struct gem_reclaim_object *bo;
+	/** @vm: the VM, NULL for a free slot */
+	struct gem_reclaim_vm *vm;
+	/** @ranges: VA ranges of @bo mapped in @vm */
+	unsigned int ranges;
+	/** @vm_node: link in &gem_reclaim_vm.bos */
+	struct list_head vm_node;
 };
 
 /**
@@ -174,6 +208,25 @@ struct gem_reclaim_object {
 	atomic_t gpu_map_count;
 	/** @reclaim_count: number of times the pages were reclaimed */
 	atomic_t reclaim_count;
+	/** @swapin_count: number of times swapped-out pages were restored */
+	atomic_t swapin_count;
+	/** @id: device-unique id, shown in the bos file */
+	u64 id;
+	/**
+	 * @links: the VMs the BO is mapped in; see &struct gem_reclaim_link
+	 */
+	struct gem_reclaim_link links[GEM_RECLAIM_BO_VM_LINKS];
+	/**
+	 * @vm_overflow: mapped in VMs that @links has no room for; reclaim
+	 * then leaves the idleness check to &gem_reclaim_ops.unmap_from_gpu.
+	 * Same locking as @links.
+	 */
+	unsigned int vm_overflow;
+	/**
+	 * @acct: reclaim counters the BO's pages are accounted in (private to
+	 * the core), under @pages_lock
+	 */
+	u32 acct;
 
 	/** @dev_node: link in &gem_reclaim_device.bos, under its lock */
 	struct list_head dev_node;
@@ -224,6 +277,19 @@ struct gem_reclaim_vm {
 	pid_t owner_pid;
 	/** @owner_comm: command name of the creating process */
 	char owner_comm[TASK_COMM_LEN];
+	/** @id: device-unique id, shown in the vms file */
+	u64 id;
+	/**
+	 * @bos: &gem_reclaim_link.vm_node of the BOs mapped in this VM, least
+	 * recently scanned first; under &gem_reclaim_device.lock
+	 */
+	struct list_head bos;
+	/** @bo_count: entries of @bos, under &gem_reclaim_device.lock */
+	unsigned int bo_count;
+	/** @scan_gen: reclaim pass that last visited @bos (core-private) */
+	u64 scan_gen;
+	/** @scan_left: links of @bos that pass has still to visit */
+	unsigned int scan_left;
 };
 
 static inline struct gem_reclaim_object *
@@ -237,6 +303,8 @@ int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
 			    struct drm_device *drm,
 			    const struct gem_reclaim_ops *ops);
 void gem_reclaim_device_fini(struct gem_reclaim_device *rdev);
+int gem_reclaim_device_register(struct gem_reclaim_device *rdev);
+void gem_reclaim_device_unregister(struct gem_reclaim_device *rdev);
 
 /* Objects */
 int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
@@ -265,7 +333,8 @@ int gem_reclaim_object_pin(struct gem_reclaim_object *bo);
 void gem_reclaim_object_unpin(struct gem_reclaim_object *bo);
 int gem_reclaim_object_vmap(struct gem_reclaim_object *bo, struct iosys_map *map);
 void gem_reclaim_object_vunmap(struct gem_reclaim_object *bo, struct iosys_map *map);
-void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo, int delta);
+void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo,
+				   struct gem_reclaim_vm *vm, int delta);
 enum gem_reclaim_state gem_reclaim_object_state(struct gem_reclaim_object *bo);
 void gem_reclaim_object_query(struct gem_reclaim_object *bo,
 			      struct gem_reclaim_bo_info *info);

@@ -93,6 +93,13 @@ static const struct drm_driver gpusim_driver = {
 	.minor = 0,
 };
 
+static void gpusim_unregister_reclaim(void *data)
+{
+	struct gpusim_device *gdev = data;
+
+	gem_reclaim_device_unregister(&gdev->rdev);
+}
+
 static void gpusim_fini_rdev(void *data)
 {
 	struct gpusim_device *gdev = data;
@@ -122,6 +129,14 @@ static int gpusim_probe(struct platform_device *pdev)
 	atomic_long_inc(&gpusim_counters.devices);
 
 	ret = devm_add_action_or_reset(&pdev->dev, gpusim_fini_rdev, gdev);
+	if (ret)
+		return ret;
+
+	/* Shrinker and knobs (device/reclaim/, dri/<minor>/reclaim/). */
+	ret = gem_reclaim_device_register(&gdev->rdev);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(&pdev->dev, gpusim_unregister_reclaim, gdev);
 	if (ret)
 		return ret;
 

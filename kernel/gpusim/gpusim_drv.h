@@ -209,6 +209,7 @@ struct gpusim_vm *gpusim_vm_lookup(struct gpusim_file *gfile, u32 id);
 void gpusim_vm_put(struct gpusim_vm *vm);
 void gpusim_file_destroy_vms(struct gpusim_file *gfile);
 int gpusim_vm_heap_grow(struct gpusim_vm *vm, u64 count);
+int gpusim_vm_validate(struct gpusim_vm *vm);
 struct page *gpusim_vm_get_page(struct gpusim_vm *vm, u64 va);
 int gpusim_ioctl_vm_create(struct drm_device *drm, void *data, struct drm_file *file);
 int gpusim_ioctl_vm_destroy(struct drm_device *drm, void *data, struct drm_file *file);

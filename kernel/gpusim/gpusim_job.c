@@ -408,6 +408,15 @@ int gpusim_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	spin_lock_init(&fence->lock);
 	atomic_long_inc(&gpusim_counters.fences);
 
+	/*
+	 * Active first, so reclaim leaves the VM alone from here on; then map
+	 * back what reclaim evicted before (see gpusim_unmap_from_gpu()).
+	 */
+	gem_reclaim_vm_job_begin(&vm->rvm);
+	ret = gpusim_vm_validate(vm);
+	if (ret)
+		goto err_job_end;
+
 	if (!(args->flags & DRM_GPUSIM_SUBMIT_NO_STATUS)) {
 		if (atomic_inc_return(&gfile->job_count) > GPUSIM_MAX_JOBS) {
 			ret = -EBUSY;
@@ -423,7 +432,6 @@ int gpusim_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	}
 
 	job->vm = vm;
-	gem_reclaim_vm_job_begin(&vm->rvm);
 	spin_lock(&vm->job_lock);
 	dma_fence_init(&fence->base, &gpusim_fence_ops, &fence->lock,
 		       vm->fence_context, ++vm->fence_seqno);
@@ -444,6 +452,8 @@ int gpusim_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 
 err_dec_count:
 	atomic_dec(&gfile->job_count);
+err_job_end:
+	gem_reclaim_vm_job_end(&vm->rvm);
 	kfree(fence);
 	atomic_long_dec(&gpusim_counters.fences);
 err_put_job:

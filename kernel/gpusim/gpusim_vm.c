@@ -17,6 +17,7 @@
 #include <linux/log2.h>
 #include <linux/slab.h>
 
+#include <drm/drm_exec.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gpuvm.h>
@@ -177,7 +178,7 @@ static int gpusim_sm_step_map(struct drm_gpuva_op *op, void *priv)
 	mutex_lock(&bo->gpuva_lock);
 	drm_gpuva_link(&vma->base, ctx->vm_bo);
 	mutex_unlock(&bo->gpuva_lock);
-	gem_reclaim_object_gpu_mapped(&bo->base, 1);
+	gem_reclaim_object_gpu_mapped(&bo->base, &vm->rvm, 1);
 	gem_reclaim_object_unlock(&bo->base);
 	gpusim_account_mapping(ctx, bo, op->map.va.range);
 	return 0;
@@ -222,7 +223,8 @@ static int gpusim_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 		drm_gpuva_link(&next->base, vm_bo);
 	drm_gpuva_unlink(unmap_va);
 	mutex_unlock(&bo->gpuva_lock);
-	gem_reclaim_object_gpu_mapped(&bo->base, (prev ? 1 : 0) + (next ? 1 : 0) - 1);
+	gem_reclaim_object_gpu_mapped(&bo->base, &vm->rvm,
+				      (prev ? 1 : 0) + (next ? 1 : 0) - 1);
 	gem_reclaim_object_unlock(&bo->base);
 	/* Account before the put: it may free the BO. */
 	gpusim_account_mapping(ctx, bo, -(s64)range);
@@ -249,7 +251,7 @@ static int gpusim_sm_step_unmap(struct drm_gpuva_op *op, void *priv)
 	mutex_lock(&bo->gpuva_lock);
 	drm_gpuva_unlink(va);
 	mutex_unlock(&bo->gpuva_lock);
-	gem_reclaim_object_gpu_mapped(&bo->base, -1);
+	gem_reclaim_object_gpu_mapped(&bo->base, &vm->rvm, -1);
 	gem_reclaim_object_unlock(&bo->base);
 	/* Account before the put: it may free the BO. */
 	gpusim_account_mapping(ctx, bo, -(s64)range);
@@ -270,8 +272,11 @@ static void gpusim_vm_free(struct drm_gpuvm *gpuvm)
 	atomic_long_dec(&gpusim_counters.vms);
 }
 
+static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *exec);
+
 static const struct drm_gpuvm_ops gpusim_gpuvm_ops = {
 	.vm_free = gpusim_vm_free,
+	.vm_bo_validate = gpusim_vm_bo_validate,
 	.sm_step_map = gpusim_sm_step_map,
 	.sm_step_remap = gpusim_sm_step_remap,
 	.sm_step_unmap = gpusim_sm_step_unmap,
@@ -645,27 +650,90 @@ out_put_vm:
 }
 
 /*
- * Reclaim callbacks, called with the BO's pages lock held. They only trylock
- * the gpuva lock: the bind path takes it inside the pages lock too, but a
- * reclaim pass must never wait.
+ * Reclaim callbacks, called with the BO's pages lock held, in reclaim
+ * context: every lock is only trylocked and -EBUSY makes reclaim skip the
+ * BO. The bind path takes the gpuva lock inside the pages lock too; the
+ * submit path takes the VM's dma_resv, then the BO's, then the pages lock
+ * (gpusim_vm_bo_validate()), so reclaim holding the pages lock may not
+ * wait for either.
+ *
+ * Unmapping a BO holds the dma_resv of each of its VMs while it checks that
+ * the VM is idle and erases its page-table entries. A submit marks its VM
+ * active before it takes that dma_resv to validate, so either reclaim sees
+ * the VM active and gives up, or the submit waits for reclaim to finish
+ * and then finds the vm_bo evicted and maps it again before the job runs.
  */
+static void gpusim_unlock_vm_resvs(struct drm_gem_object *obj,
+				   struct drm_gpuvm_bo *upto)
+{
+	struct drm_gpuvm_bo *vm_bo;
+
+	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
+		if (vm_bo == upto)
+			break;
+		dma_resv_unlock(drm_gpuvm_resv(vm_bo->vm));
+	}
+}
+
 static int gpusim_unmap_from_gpu(struct gem_reclaim_object *rbo)
 {
 	struct gpusim_bo *bo = container_of(rbo, struct gpusim_bo, base);
 	struct drm_gem_object *obj = &rbo->base;
 	struct drm_gpuvm_bo *vm_bo;
 	struct drm_gpuva *va;
+	int ret = 0;
 
 	lockdep_assert_held(&rbo->pages_lock);
 	if (!mutex_trylock(&bo->gpuva_lock))
 		return -EBUSY;
+	if (!dma_resv_trylock(obj->resv)) {
+		ret = -EBUSY;
+		goto out_unlock_gpuva;
+	}
+	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
+		struct gpusim_vm *vm = to_gpusim_vm(vm_bo->vm);
+
+		if (!dma_resv_trylock(drm_gpuvm_resv(vm_bo->vm))) {
+			ret = -EBUSY;
+		} else if (gem_reclaim_vm_is_active(&vm->rvm, NULL)) {
+			dma_resv_unlock(drm_gpuvm_resv(vm_bo->vm));
+			ret = -EBUSY;
+		}
+		if (ret) {
+			gpusim_unlock_vm_resvs(obj, vm_bo);
+			goto out_unlock_resv;
+		}
+	}
 	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
 		struct gpusim_vm *vm = to_gpusim_vm(vm_bo->vm);
 
 		drm_gpuvm_bo_for_each_va(va, vm_bo)
 			gpusim_pt_unmap(vm, va->va.addr, va->va.range);
+		drm_gpuvm_bo_evict(vm_bo, true);
 	}
+	gpusim_unlock_vm_resvs(obj, NULL);
+out_unlock_resv:
+	dma_resv_unlock(obj->resv);
+out_unlock_gpuva:
 	mutex_unlock(&bo->gpuva_lock);
+	return ret;
+}
+
+/* Map every VA range of @vm_bo in its VM's page table again. */
+static int gpusim_vm_bo_remap_locked(struct drm_gpuvm_bo *vm_bo,
+				     struct page **pages)
+{
+	struct gpusim_vm *vm = to_gpusim_vm(vm_bo->vm);
+	struct drm_gpuva *va;
+	int ret;
+
+	drm_gpuvm_bo_for_each_va(va, vm_bo) {
+		ret = gpusim_pt_map(vm, va->va.addr,
+				    pages + (va->gem.offset >> PAGE_SHIFT),
+				    va->va.range >> PAGE_SHIFT);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -674,7 +742,6 @@ static int gpusim_map_to_gpu(struct gem_reclaim_object *rbo)
 	struct gpusim_bo *bo = container_of(rbo, struct gpusim_bo, base);
 	struct drm_gem_object *obj = &rbo->base;
 	struct drm_gpuvm_bo *vm_bo;
-	struct drm_gpuva *va;
 	struct page **pages;
 	int ret = 0;
 
@@ -685,18 +752,75 @@ static int gpusim_map_to_gpu(struct gem_reclaim_object *rbo)
 
 	mutex_lock(&bo->gpuva_lock);
 	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
-		struct gpusim_vm *vm = to_gpusim_vm(vm_bo->vm);
-
-		drm_gpuvm_bo_for_each_va(va, vm_bo) {
-			ret = gpusim_pt_map(vm, va->va.addr,
-					    pages + (va->gem.offset >> PAGE_SHIFT),
-					    va->va.range >> PAGE_SHIFT);
-			if (ret)
-				goto out_unlock;
-		}
+		ret = gpusim_vm_bo_remap_locked(vm_bo, pages);
+		if (ret)
+			break;
 	}
-out_unlock:
 	mutex_unlock(&bo->gpuva_lock);
+	return ret;
+}
+
+/*
+ * drm_gpuvm_ops.vm_bo_validate, from drm_gpuvm_validate() in the submit
+ * path with the VM's dma_resv locked in @exec: lock the BO's dma_resv in
+ * the same drm_exec, bring the pages back (a swapped-out BO is read back
+ * from swap, a discarded one gets zeroed pages), map them in this VM's page
+ * table and clear the eviction.
+ */
+static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *exec)
+{
+	struct drm_gem_object *obj = vm_bo->obj;
+	struct gpusim_bo *bo = to_gpusim_bo(obj);
+	struct page **pages;
+	int ret;
+
+	ret = drm_exec_lock_obj(exec, obj);
+	if (ret)
+		return ret;
+
+	gem_reclaim_object_lock(&bo->base);
+	pages = gem_reclaim_object_get_pages_locked(&bo->base);
+	if (IS_ERR(pages)) {
+		ret = PTR_ERR(pages);
+		goto out_unlock;
+	}
+	mutex_lock(&bo->gpuva_lock);
+	ret = gpusim_vm_bo_remap_locked(vm_bo, pages);
+	mutex_unlock(&bo->gpuva_lock);
+	if (!ret)
+		drm_gpuvm_bo_evict(vm_bo, false);
+out_unlock:
+	gem_reclaim_object_unlock(&bo->base);
+	return ret;
+}
+
+/**
+ * gpusim_vm_validate() - map the evicted BOs of a VM back before a job
+ * @vm: the VM, already marked active by the caller
+ *
+ * Takes the VM's dma_resv (and the evicted BOs') in a drm_exec and runs
+ * drm_gpuvm_validate(); O(1) when nothing was evicted.
+ *
+ * Returns: 0, -ENOMEM, or -EINTR/-ERESTARTSYS if a signal interrupted a
+ * lock wait.
+ */
+int gpusim_vm_validate(struct gpusim_vm *vm)
+{
+	struct drm_exec exec;
+	int ret = 0;
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT, 0);
+	drm_exec_until_all_locked(&exec) {
+		ret = drm_exec_lock_obj(&exec, vm->base.r_obj);
+		drm_exec_retry_on_contention(&exec);
+		if (ret)
+			break;
+		ret = drm_gpuvm_validate(&vm->base, &exec);
+		drm_exec_retry_on_contention(&exec);
+		if (ret)
+			break;
+	}
+	drm_exec_fini(&exec);
 	return ret;
 }
 

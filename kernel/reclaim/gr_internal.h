@@ -5,9 +5,16 @@
 #ifndef __GR_INTERNAL_H__
 #define __GR_INTERNAL_H__
 
-struct dentry;
+#include <linux/ktime.h>
 
-int gr_pool_init(struct dentry *debugfs_root);
-void gr_pool_fini(void);
+struct gem_reclaim_object;
+struct gem_reclaim_vm;
+
+/* gr_shrinker.c: reclaim accounting, called by gr_object.c */
+void gr_account_locked(struct gem_reclaim_object *bo);
+void gr_account_release(struct gem_reclaim_object *bo);
+void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed);
+void gr_link_update_locked(struct gem_reclaim_object *bo,
+			   struct gem_reclaim_vm *vm, int delta);
 
 #endif /* __GR_INTERNAL_H__ */

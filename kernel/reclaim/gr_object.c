@@ -4,6 +4,7 @@
  */
 
 #include <linux/iosys-map.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
@@ -94,6 +95,7 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 			    u32 flags)
 {
 	unsigned long irqflags;
+	unsigned int i;
 	int ret;
 
 	if (!size || !PAGE_ALIGNED(size) || (flags & ~GEM_RECLAIM_BO_FLAGS_MASK))
@@ -110,11 +112,22 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	atomic_set(&bo->mmap_count, 0);
 	atomic_set(&bo->gpu_map_count, 0);
 	atomic_set(&bo->reclaim_count, 0);
+	atomic_set(&bo->swapin_count, 0);
+	bo->id = atomic64_inc_return(&rdev->next_id);
+	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
+		bo->links[i].bo = bo;
+		bo->links[i].vm = NULL;
+		INIT_LIST_HEAD(&bo->links[i].vm_node);
+	}
+	bo->vm_overflow = 0;
+	bo->acct = 0;
 	bo->owner_pid = task_tgid_nr(current);
 	get_task_comm(bo->owner_comm, current);
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
-	list_add_tail(&bo->dev_node, &rdev->bos);
+	list_add_tail(&bo->dev_node,
+		      flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM ?
+		      &rdev->bos_discard : &rdev->bos);
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	atomic_long_inc(&rdev->bo_count);
 	return 0;
@@ -138,6 +151,7 @@ void gem_reclaim_object_fini(struct gem_reclaim_object *bo)
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 
 	drm_WARN_ON(rdev->drm, bo->vmap_count);
+	gr_account_release(bo);
 	if (bo->vaddr)
 		vunmap(bo->vaddr);
 	if (bo->pages) {
@@ -164,6 +178,7 @@ static void gr_set_state_locked(struct gem_reclaim_object *bo,
 	else if (bo->state != GEM_RECLAIM_PINNED && state == GEM_RECLAIM_PINNED)
 		atomic_long_add(gr_npages(bo), &rdev->pinned_pages);
 	bo->state = state;
+	gr_account_locked(bo);
 }
 
 /**
@@ -179,16 +194,22 @@ static void gr_set_state_locked(struct gem_reclaim_object *bo,
  */
 struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 {
+	bool swapped = bo->state == GEM_RECLAIM_SWAPPED;
 	struct page **pages;
+	ktime_t start = 0;
 
 	lockdep_assert_held(&bo->pages_lock);
 
 	if (bo->pages)
 		return bo->pages;
 
+	if (swapped)
+		start = ktime_get();
 	pages = drm_gem_get_pages(&bo->base);
 	if (IS_ERR(pages))
 		return pages;
+	if (swapped)
+		gr_swapin_done(bo, ktime_sub(ktime_get(), start));
 
 	bo->pages = pages;
 	atomic_long_add(gr_npages(bo), &bo->rdev->resident_pages);
@@ -334,14 +355,24 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_vunmap);
 
 /**
  * gem_reclaim_object_gpu_mapped() - account GPU mappings of a BO
- * @bo: the object
- * @delta: +1 when the driver maps a VA range of the BO, -1 when it unmaps it
+ * @bo: the object, with its pages lock held
+ * @vm: the VM the ranges are (un)mapped in
+ * @delta: number of VA ranges of the BO mapped (positive) or unmapped
+ *	(negative) in @vm
+ *
+ * Keeps the BO's links to its VMs (&gem_reclaim_object.links), from which
+ * reclaim decides whether the BO is idle and orders its victims.
  */
-void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo, int delta)
+void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo,
+				   struct gem_reclaim_vm *vm, int delta)
 {
 	int v = atomic_add_return(delta, &bo->gpu_map_count);
 
+	lockdep_assert_held(&bo->pages_lock);
 	drm_WARN_ON_ONCE(bo->rdev->drm, v < 0);
+	if (delta)
+		gr_link_update_locked(bo, vm, delta);
+	gr_account_locked(bo);
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_gpu_mapped);
 

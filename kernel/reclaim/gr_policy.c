@@ -20,7 +20,7 @@
  * What lives here is the logic that needs no page and no lock: parsing and
  * formatting a chain, and the victim order of idle-vm-first. The actions
  * (&gr_policy_ops.count, &gr_policy_ops.select, &gr_policy_ops.reclaim) are
- * the shrinker's and are NULL until it is written.
+ * the shrinker's, in gr_shrinker.c (see DOC: Shrinker there).
  *
  * idle-vm-first, the rule: a VM is eligible when it is idle (no queued or
  * running job) and has been idle for at least ``idle_threshold_ms``; eligible
@@ -39,21 +39,31 @@
 #include <kunit/visibility.h>
 
 #include "gr_policy.h"
+#include "gr_shrinker.h"
 
 const struct gr_policy_ops gr_policies[] = {
 	{
 		.name = "discard",
 		.desc = "drop pages of discard-on-reclaim BOs of idle VMs",
+		.count = gr_discard_count,
+		.select = gr_discard_select,
+		.reclaim = gr_bo_reclaim,
 	},
 	{
 		.name = "idle-vm-first",
 		.desc = "swap out BOs of idle VMs, longest idle first",
 		.flags = GR_POLICY_NEEDS_SWAP,
+		.count = gr_swap_count,
+		.select = gr_idle_vm_select,
+		.reclaim = gr_bo_reclaim,
 	},
 	{
 		.name = "swapout",
 		.desc = "swap out BOs (GPU mappings torn down, restored on next use)",
 		.flags = GR_POLICY_NEEDS_SWAP,
+		.count = gr_swap_count,
+		.select = gr_swapout_select,
+		.reclaim = gr_bo_reclaim,
 	},
 };
 EXPORT_SYMBOL_IF_KUNIT(gr_policies);

@@ -37,6 +37,7 @@ int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
 	rdev->ops = ops;
 	spin_lock_init(&rdev->lock);
 	INIT_LIST_HEAD(&rdev->bos);
+	INIT_LIST_HEAD(&rdev->bos_discard);
 	INIT_LIST_HEAD(&rdev->vms_active);
 	INIT_LIST_HEAD(&rdev->vms_idle);
 	atomic_long_set(&rdev->bo_count, 0);
@@ -44,6 +45,8 @@ int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
 	atomic_long_set(&rdev->resident_pages, 0);
 	atomic_long_set(&rdev->pinned_pages, 0);
 	atomic_long_set(&rdev->populate_count, 0);
+	atomic64_set(&rdev->next_id, 0);
+	rdev->reclaim = NULL;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_device_init);
@@ -55,6 +58,7 @@ EXPORT_SYMBOL_GPL(gem_reclaim_device_init);
 void gem_reclaim_device_fini(struct gem_reclaim_device *rdev)
 {
 	drm_WARN_ON(rdev->drm, !list_empty(&rdev->bos));
+	drm_WARN_ON(rdev->drm, !list_empty(&rdev->bos_discard));
 	drm_WARN_ON(rdev->drm, !list_empty(&rdev->vms_active));
 	drm_WARN_ON(rdev->drm, !list_empty(&rdev->vms_idle));
 }
@@ -77,6 +81,11 @@ void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,
 	vm->gpuvm = gpuvm;
 	vm->active_jobs = 0;
 	vm->idle_since = ktime_get();
+	vm->id = atomic64_inc_return(&rdev->next_id);
+	INIT_LIST_HEAD(&vm->bos);
+	vm->bo_count = 0;
+	vm->scan_gen = 0;
+	vm->scan_left = 0;
 	vm->owner_pid = task_tgid_nr(current);
 	get_task_comm(vm->owner_comm, current);
 
@@ -98,6 +107,7 @@ void gem_reclaim_vm_fini(struct gem_reclaim_vm *vm)
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	drm_WARN_ON(rdev->drm, vm->active_jobs);
+	drm_WARN_ON(rdev->drm, !list_empty(&vm->bos));
 	list_del(&vm->lru_node);
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	atomic_long_dec(&rdev->vm_count);

@@ -1,0 +1,1018 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gem_reclaim: the per-device shrinker and the actions of the policies.
+ */
+
+/**
+ * DOC: Shrinker
+ *
+ * Each device that calls gem_reclaim_device_register() gets a shrinker
+ * named ``<driver>-<minor>`` and a control plane (gr_knobs.c). The shrinker
+ * has no list of its own: it walks the lists the core keeps anyway.
+ *
+ * - &gem_reclaim_device.bos and &gem_reclaim_device.bos_discard: every BO,
+ *   the discard-on-reclaim ones apart. A walk takes the first entry and
+ *   moves it to the tail, so successive passes go round the list and a BO
+ *   is looked at again only after all the others.
+ * - &gem_reclaim_device.vms_idle: idle VMs, longest idle first, and for each
+ *   VM its &gem_reclaim_vm.bos, the links of the BOs mapped in it (kept by
+ *   gem_reclaim_object_gpu_mapped()).
+ *
+ * count_objects is O(1): it adds up per-class page counters that every
+ * change of a BO keeps up to date (gr_account_locked()): pages of resident,
+ * unpinned discard-on-reclaim BOs; of resident, unpinned other BOs mapped
+ * on the GPU; and of the others not mapped on the GPU. Swap-out work counts
+ * only while swap space exists, GPU-mapped BOs only when the caller may
+ * block, and the sum is capped so that min_resident_mb stays resident. It
+ * returns %SHRINK_EMPTY when that is nothing.
+ *
+ * scan_objects runs the policy chain (read from the knobs without a lock)
+ * until it freed sc->nr_to_scan pages; each policy looks at a bounded
+ * number of BOs. It returns the pages freed, or %SHRINK_STOP when a pass
+ * freed nothing, so the core does not call it again in vain.
+ *
+ * The policies (the callbacks of gr_policies[]):
+ *
+ * - ``discard`` walks bos_discard and drops the pages of BOs none of whose
+ *   VMs is active: GPU mappings torn down, CPU mappings zapped, the shmem
+ *   pages truncated; state DISCARDED and content lost, reported once by
+ *   gem_reclaim_object_query(). The next use gets zeroed pages.
+ * - ``idle-vm-first`` walks the idle VMs longest idle first and takes the
+ *   BOs of each VM that has been idle for idle_threshold_ms, before those of
+ *   the next VM. A BO mapped in several VMs is taken only if they all are
+ *   eligible, and in the turn of the one idle for the shortest time; a BO
+ *   mapped in more VMs than its links record is left to swapout. It applies
+ *   the action itself: discard for a discard-on-reclaim BO, swap-out for the
+ *   others (so it works alone in a chain).
+ * - ``swapout`` walks bos and swaps out BOs none of whose VMs is active,
+ *   whatever their idle time: GPU mappings torn down through
+ *   &gem_reclaim_ops.unmap_from_gpu (which marks the driver's vm_bo evicted
+ *   with drm_gpuvm_bo_evict()), CPU mappings zapped, pages released dirty to
+ *   shmem and, when the caller allows I/O, written to swap at once. State
+ *   SWAPPED. A CPU fault (gem_reclaim_vm_ops) or the driver's next submit
+ *   (drm_gpuvm_validate()) brings the pages back.
+ *
+ * Activity is the VM's: a VM is active from the submit of a job until its
+ * last job completes. The driver's unmap callback re-checks that under the
+ * lock its submit path takes before validating, which closes the race with
+ * a submit that starts after the policy looked.
+ */
+
+/**
+ * DOC: Locking in reclaim
+ *
+ * The reclaim path, outermost first (compare DOC: Locking in gr_object.c):
+ *
+ * 1. fs_reclaim (lockdep's map of reclaim context; the debugfs shrink file
+ *    takes it too, so lockdep sees both entries alike).
+ * 2. &gem_reclaim_device.lock, only to walk the lists and take a GEM
+ *    reference with kref_get_unless_zero(): an object whose last reference
+ *    is gone is skipped. The lock is dropped before anything else; the
+ *    reference is dropped after the BO's pages lock.
+ * 3. &gem_reclaim_object.pages_lock, by mutex_trylock() only: a task
+ *    allocating pages for a BO holds it and may be the one reclaiming.
+ * 4. In &gem_reclaim_ops.unmap_from_gpu, the driver's GPU VM locks, by
+ *    trylock only (gpusim: the gpuva lock, the BO's and the VM's dma_resv);
+ *    -EBUSY makes reclaim skip the BO. No dma_resv or ww lock is ever waited
+ *    for: the submit path holds them while it allocates memory.
+ * 5. i_mmap_rwsem of the DRM device's mapping (drm_vma_node_unmap()) and
+ *    the shmem folio locks, as page reclaim itself takes them.
+ *
+ * No GPU fence is waited for: a BO whose VM is active is skipped.
+ */
+
+#include <linux/gfp.h>
+#include <linux/kref.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/pagemap.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/shmem_fs.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/writeback.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+#include <drm/gem_reclaim.h>
+
+#include "gr_internal.h"
+#include "gr_knobs.h"
+#include "gr_shrinker.h"
+
+/*
+ * Page classes of a BO, bits of &gem_reclaim_object.acct. A BO's pages are
+ * counted in every class whose bit is set.
+ */
+enum gr_acct_class {
+	GR_ACCT_RESIDENT,	/* backed by pages */
+	GR_ACCT_DISCARDABLE,	/* resident, unpinned, discard-on-reclaim */
+	GR_ACCT_SWAP_GPU,	/* resident, unpinned, other, GPU-mapped */
+	GR_ACCT_SWAP_IDLE,	/* resident, unpinned, other, not GPU-mapped */
+	GR_ACCT_SWAPPED,	/* state SWAPPED */
+	GR_ACCT_DISCARDED,	/* state DISCARDED */
+	GR_ACCT_COUNT,
+};
+
+/* The stats gauge (in bytes) each class feeds, or -1. */
+static const int gr_acct_gauge[GR_ACCT_COUNT] = {
+	[GR_ACCT_RESIDENT] = GR_STAT_RESIDENT_BYTES,
+	[GR_ACCT_DISCARDABLE] = GR_STAT_RECLAIMABLE_BYTES,
+	[GR_ACCT_SWAP_GPU] = GR_STAT_RECLAIMABLE_BYTES,
+	[GR_ACCT_SWAP_IDLE] = GR_STAT_RECLAIMABLE_BYTES,
+	[GR_ACCT_SWAPPED] = GR_STAT_SWAPPED_BYTES,
+	[GR_ACCT_DISCARDED] = GR_STAT_DISCARDED_BYTES,
+};
+
+/* Most BOs one policy looks at in one scan_objects call. */
+#define GR_SCAN_BUDGET		4096
+/* BOs looked at between two releases of the device lock. */
+#define GR_SCAN_LOCK_BATCH	64
+
+/**
+ * struct gr_reclaim - the reclaim state of one device
+ */
+struct gr_reclaim {
+	/** @rdev: the device */
+	struct gem_reclaim_device *rdev;
+	/** @ctl: its control plane (knobs, statistics, debugfs files) */
+	struct gr_control *ctl;
+	/** @shrinker: its shrinker */
+	struct shrinker *shrinker;
+	/** @pages: pages per &enum gr_acct_class */
+	atomic_long_t pages[GR_ACCT_COUNT];
+	/** @scan_gen: last walk generation handed out */
+	atomic64_t scan_gen;
+};
+
+static unsigned long gr_bo_npages(struct gem_reclaim_object *bo)
+{
+	return bo->base.size >> PAGE_SHIFT;
+}
+
+static struct gr_stats *gr_scan_stats(struct gr_scan *scan)
+{
+	return gr_control_stats(scan->r->ctl);
+}
+
+static void gr_pstat(struct gr_scan *scan, enum gr_policy_stat s,
+		     unsigned long pages)
+{
+	gr_stats_policy_add(gr_scan_stats(scan), scan->policy, s, pages);
+}
+
+/* Accounting ------------------------------------------------------------- */
+
+static u32 gr_acct_class_locked(struct gem_reclaim_object *bo)
+{
+	u32 c = 0;
+
+	if (bo->pages) {
+		c |= BIT(GR_ACCT_RESIDENT);
+		if (!bo->pin_count) {
+			if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+				c |= BIT(GR_ACCT_DISCARDABLE);
+			else if (atomic_read(&bo->gpu_map_count))
+				c |= BIT(GR_ACCT_SWAP_GPU);
+			else
+				c |= BIT(GR_ACCT_SWAP_IDLE);
+		}
+	}
+	if (bo->state == GEM_RECLAIM_SWAPPED)
+		c |= BIT(GR_ACCT_SWAPPED);
+	else if (bo->state == GEM_RECLAIM_DISCARDED)
+		c |= BIT(GR_ACCT_DISCARDED);
+	return c;
+}
+
+static void gr_account_set(struct gem_reclaim_object *bo, u32 acct)
+{
+	struct gr_reclaim *r = bo->rdev->reclaim;
+	long npages = gr_bo_npages(bo);
+	u32 diff = bo->acct ^ acct;
+	unsigned int i;
+	long delta;
+
+	if (!r) {
+		bo->acct = 0;
+		return;
+	}
+	bo->acct = acct;
+	for (i = 0; i < GR_ACCT_COUNT; i++) {
+		if (!(diff & BIT(i)))
+			continue;
+		delta = acct & BIT(i) ? npages : -npages;
+		atomic_long_add(delta, &r->pages[i]);
+		gr_stats_add(gr_control_stats(r->ctl), gr_acct_gauge[i],
+			     delta << PAGE_SHIFT);
+	}
+}
+
+/**
+ * gr_account_locked() - bring a BO's reclaim counters up to date
+ * @bo: the BO, with its pages lock held, after a change of its pages,
+ *	state, pins or GPU mappings
+ */
+void gr_account_locked(struct gem_reclaim_object *bo)
+{
+	lockdep_assert_held(&bo->pages_lock);
+	gr_account_set(bo, gr_acct_class_locked(bo));
+}
+
+/**
+ * gr_account_release() - remove a dying BO from the reclaim counters
+ * @bo: the BO, no longer referenced
+ */
+void gr_account_release(struct gem_reclaim_object *bo)
+{
+	gr_account_set(bo, 0);
+}
+
+/**
+ * gr_swapin_done() - account the restore of a swapped-out BO
+ * @bo: the BO, whose pages were just allocated again
+ * @elapsed: how long that took
+ */
+void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed)
+{
+	struct gr_reclaim *r = bo->rdev->reclaim;
+
+	atomic_inc(&bo->swapin_count);
+	if (!r)
+		return;
+	gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_PAGES,
+		     gr_bo_npages(bo));
+	gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_NS,
+		     ktime_to_ns(elapsed));
+}
+
+/**
+ * gr_link_update_locked() - record VA ranges of a BO (un)mapped in a VM
+ * @bo: the BO, with its pages lock held
+ * @vm: the VM
+ * @delta: ranges mapped (positive) or unmapped (negative)
+ */
+void gr_link_update_locked(struct gem_reclaim_object *bo,
+			   struct gem_reclaim_vm *vm, int delta)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	struct gem_reclaim_link *link, *free = NULL;
+	unsigned long irqflags;
+	unsigned int i;
+
+	lockdep_assert_held(&bo->pages_lock);
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
+		link = &bo->links[i];
+		if (link->vm == vm)
+			goto found;
+		if (!link->vm && !free)
+			free = link;
+	}
+	if (delta > 0 && free) {
+		link = free;
+		link->vm = vm;
+		link->ranges = 0;
+		list_add_tail(&link->vm_node, &vm->bos);
+		vm->bo_count++;
+		goto found;
+	}
+	/* A VM the links have no room for. */
+	drm_WARN_ON_ONCE(rdev->drm, delta < 0 && bo->vm_overflow < -delta);
+	bo->vm_overflow += delta;
+	goto out_unlock;
+
+found:
+	drm_WARN_ON_ONCE(rdev->drm, delta < 0 && link->ranges < -delta);
+	link->ranges += delta;
+	if (!link->ranges) {
+		list_del_init(&link->vm_node);
+		vm->bo_count--;
+		link->vm = NULL;
+	}
+out_unlock:
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+}
+
+/* Candidates ------------------------------------------------------------- */
+
+/* What the VMs of a BO say about taking it. */
+enum gr_bo_activity {
+	GR_BO_NO_VM,		/* mapped in no VM */
+	GR_BO_ACTIVE,		/* a VM of the BO has work queued or running */
+	GR_BO_RECENT,		/* all idle, one for less than the threshold */
+	GR_BO_IDLE,		/* all idle for at least the threshold */
+	GR_BO_UNKNOWN,		/* mapped in more VMs than the links record */
+};
+
+static enum gr_bo_activity
+gr_bo_activity_locked(struct gr_scan *scan, struct gem_reclaim_object *bo,
+		      struct gem_reclaim_vm **youngest)
+{
+	enum gr_bo_activity ret = GR_BO_NO_VM;
+	struct gr_vm_activity act;
+	struct gem_reclaim_vm *vm;
+	unsigned int i;
+
+	lockdep_assert_held(&scan->rdev->lock);
+	if (youngest)
+		*youngest = NULL;
+	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
+		vm = bo->links[i].vm;
+		if (!vm)
+			continue;
+		if (vm->active_jobs)
+			return GR_BO_ACTIVE;
+		act.active = false;
+		act.idle_since = vm->idle_since;
+		if (!gr_idle_vm_eligible(&act, scan->now,
+					 scan->params.idle_threshold_ms))
+			ret = GR_BO_RECENT;
+		else if (ret == GR_BO_NO_VM)
+			ret = GR_BO_IDLE;
+		if (youngest && (!*youngest ||
+				 ktime_after(vm->idle_since, (*youngest)->idle_since)))
+			*youngest = vm;
+	}
+	if (bo->vm_overflow)
+		return GR_BO_UNKNOWN;
+	return ret;
+}
+
+static bool gr_bo_in_scope_locked(struct gr_scan *scan,
+				  struct gem_reclaim_object *bo)
+{
+	unsigned int i;
+
+	if (!scan->tgid || bo->owner_pid == scan->tgid)
+		return true;
+	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++)
+		if (bo->links[i].vm && bo->links[i].vm->owner_pid == scan->tgid)
+			return true;
+	return false;
+}
+
+/*
+ * Cheap checks under the device lock, on values that may change under us
+ * (read once, re-checked under the pages lock). False: not a candidate,
+ * with the reason counted in the statistics.
+ */
+static bool gr_bo_resident_unpinned(struct gr_scan *scan,
+				    struct gem_reclaim_object *bo)
+{
+	if (!READ_ONCE(bo->pages) ||
+	    READ_ONCE(bo->state) != GEM_RECLAIM_RESIDENT) {
+		if (READ_ONCE(bo->state) == GEM_RECLAIM_PINNED)
+			gr_pstat(scan, GR_PSTAT_SKIPPED_PINNED, gr_bo_npages(bo));
+		return false;
+	}
+	if (!scan->may_block && atomic_read(&bo->gpu_map_count))
+		return false;
+	return true;
+}
+
+/*
+ * Take a reference on a BO found under the device lock, drop the lock and
+ * trylock the BO's pages lock. Returns with the lock and the reference
+ * held, or false with neither (and the device lock retaken).
+ */
+static bool gr_bo_get_trylock(struct gr_scan *scan,
+			      struct gem_reclaim_object *bo,
+			      unsigned long *irqflags)
+{
+	struct gem_reclaim_device *rdev = scan->rdev;
+
+	if (!kref_get_unless_zero(&bo->base.refcount))
+		return false;
+	spin_unlock_irqrestore(&rdev->lock, *irqflags);
+
+	if (!gem_reclaim_object_trylock(bo)) {
+		gr_pstat(scan, GR_PSTAT_SKIPPED_TRYLOCK, gr_bo_npages(bo));
+		goto err_put;
+	}
+	if (!bo->pages || bo->pin_count || bo->state != GEM_RECLAIM_RESIDENT)
+		goto err_unlock;
+	return true;
+
+err_unlock:
+	gem_reclaim_object_unlock(bo);
+err_put:
+	drm_gem_object_put(&bo->base);
+	spin_lock_irqsave(&rdev->lock, *irqflags);
+	return false;
+}
+
+/* Let interrupts in now and then during a long walk. */
+static void gr_walk_breathe(struct gr_scan *scan, unsigned long *irqflags)
+{
+	if (scan->budget % GR_SCAN_LOCK_BATCH)
+		return;
+	spin_unlock_irqrestore(&scan->rdev->lock, *irqflags);
+	cpu_relax();
+	spin_lock_irqsave(&scan->rdev->lock, *irqflags);
+}
+
+/*
+ * The next victim on a device BO list: resident, unpinned, in scope, none
+ * of its VMs active. Discard-on-reclaim BOs also need swap to be no issue,
+ * the others need swap space (checked by the caller through the policy
+ * flags).
+ */
+static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
+						 struct list_head *list)
+{
+	struct gem_reclaim_device *rdev = scan->rdev;
+	struct gem_reclaim_object *bo;
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	while (scan->budget > 0 && !list_empty(list)) {
+		bo = list_first_entry(list, struct gem_reclaim_object, dev_node);
+		list_move_tail(&bo->dev_node, list);
+		scan->budget--;
+		gr_walk_breathe(scan, &irqflags);
+
+		if (!gr_bo_in_scope_locked(scan, bo) ||
+		    !gr_bo_resident_unpinned(scan, bo))
+			continue;
+		if (gr_bo_activity_locked(scan, bo, NULL) == GR_BO_ACTIVE) {
+			gr_pstat(scan, GR_PSTAT_SKIPPED_RECENT, gr_bo_npages(bo));
+			continue;
+		}
+		if (gr_bo_get_trylock(scan, bo, &irqflags))
+			return bo;
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	return NULL;
+}
+
+/* Policy callbacks ------------------------------------------------------- */
+
+/**
+ * gr_discard_count() - &gr_policy_ops.count of discard
+ * @scan: the pass
+ *
+ * Returns: pages of resident, unpinned discard-on-reclaim BOs.
+ */
+unsigned long gr_discard_count(struct gr_scan *scan)
+{
+	return atomic_long_read(&scan->r->pages[GR_ACCT_DISCARDABLE]);
+}
+
+/**
+ * gr_swap_count() - &gr_policy_ops.count of the swap-out policies
+ * @scan: the pass
+ *
+ * Returns: pages of resident, unpinned BOs that are not discard-on-reclaim;
+ * GPU-mapped ones only if the caller may block; 0 without swap space.
+ */
+unsigned long gr_swap_count(struct gr_scan *scan)
+{
+	unsigned long n;
+
+	if (!scan->swap)
+		return 0;
+	n = atomic_long_read(&scan->r->pages[GR_ACCT_SWAP_IDLE]);
+	if (scan->may_block)
+		n += atomic_long_read(&scan->r->pages[GR_ACCT_SWAP_GPU]);
+	return n;
+}
+
+/**
+ * gr_discard_select() - &gr_policy_ops.select of discard
+ * @scan: the pass
+ *
+ * Returns: a discard-on-reclaim BO none of whose VMs is active, referenced
+ * and locked, or NULL.
+ */
+struct gem_reclaim_object *gr_discard_select(struct gr_scan *scan)
+{
+	return gr_list_select(scan, &scan->rdev->bos_discard);
+}
+
+/**
+ * gr_swapout_select() - &gr_policy_ops.select of swapout
+ * @scan: the pass
+ *
+ * Returns: a BO (not discard-on-reclaim) none of whose VMs is active,
+ * referenced and locked, or NULL.
+ */
+struct gem_reclaim_object *gr_swapout_select(struct gr_scan *scan)
+{
+	return gr_list_select(scan, &scan->rdev->bos);
+}
+
+/**
+ * gr_idle_vm_select() - &gr_policy_ops.select of idle-vm-first
+ * @scan: the pass
+ *
+ * Walks the idle VMs, longest idle first, and in each VM idle for at least
+ * idle_threshold_ms its BOs. A BO is taken in the turn of its most recently
+ * idle VM, and only if all its VMs are eligible.
+ *
+ * Returns: the BO, referenced and locked, or NULL.
+ */
+struct gem_reclaim_object *gr_idle_vm_select(struct gr_scan *scan)
+{
+	struct gem_reclaim_device *rdev = scan->rdev;
+	struct gem_reclaim_vm *vm, *youngest;
+	struct gem_reclaim_object *bo;
+	struct gem_reclaim_link *link;
+	struct gr_vm_activity act;
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+restart:
+	list_for_each_entry(vm, &rdev->vms_idle, lru_node) {
+		act.active = false;
+		act.idle_since = vm->idle_since;
+		if (!gr_idle_vm_eligible(&act, scan->now,
+					 scan->params.idle_threshold_ms))
+			continue;
+		if (scan->tgid && vm->owner_pid != scan->tgid)
+			continue;
+		if (vm->scan_gen != scan->gen) {
+			vm->scan_gen = scan->gen;
+			vm->scan_left = vm->bo_count;
+		}
+		while (vm->scan_left && scan->budget > 0 &&
+		       !list_empty(&vm->bos)) {
+			link = list_first_entry(&vm->bos, struct gem_reclaim_link,
+						vm_node);
+			list_move_tail(&link->vm_node, &vm->bos);
+			vm->scan_left--;
+			scan->budget--;
+			bo = link->bo;
+
+			if (!gr_bo_resident_unpinned(scan, bo))
+				continue;
+			if (gr_bo_activity_locked(scan, bo, &youngest) != GR_BO_IDLE) {
+				gr_pstat(scan, GR_PSTAT_SKIPPED_RECENT,
+					 gr_bo_npages(bo));
+				continue;
+			}
+			if (youngest != vm)
+				continue;
+			if (gr_bo_get_trylock(scan, bo, &irqflags))
+				return bo;
+			/* The lock was dropped: the VM list may have changed. */
+			goto restart;
+		}
+		if (scan->budget <= 0)
+			break;
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	return NULL;
+}
+
+/*
+ * Start swap writeback of a swapped-out BO's pages now rather than when
+ * page reclaim reaches them: clean them for I/O and hand them to shmem's
+ * writepage as reclaim would. Pages still mapped somewhere are left alone.
+ */
+static void gr_writeback(struct gem_reclaim_object *bo)
+{
+	struct address_space *mapping = bo->base.filp->f_mapping;
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_NONE,
+		.nr_to_write = SWAP_CLUSTER_MAX,
+		.range_start = 0,
+		.range_end = LLONG_MAX,
+		.for_reclaim = 1,
+	};
+	pgoff_t i = 0, n = gr_bo_npages(bo);
+	struct folio *folio;
+	pgoff_t next;
+	int ret;
+
+	while (i < n) {
+		folio = filemap_lock_folio(mapping, i);
+		if (IS_ERR(folio)) {
+			i++;
+			continue;
+		}
+		next = folio_next_index(folio);
+		if (!folio_mapped(folio) && folio_clear_dirty_for_io(folio)) {
+			folio_set_reclaim(folio);
+			ret = mapping->a_ops->writepage(&folio->page, &wbc);
+			if (!folio_test_writeback(folio))
+				folio_clear_reclaim(folio);
+			if (!ret) {
+				/* writepage unlocked the folio */
+				folio_put(folio);
+				i = next;
+				continue;
+			}
+		}
+		folio_unlock(folio);
+		folio_put(folio);
+		i = next;
+	}
+}
+
+/**
+ * gr_bo_reclaim() - &gr_policy_ops.reclaim of every policy
+ * @scan: the pass
+ * @bo: a BO from a select callback, locked and referenced
+ *
+ * Discards a discard-on-reclaim BO, swaps out any other; then unlocks the
+ * BO and drops the reference.
+ *
+ * Returns: pages freed, or -EBUSY if the BO could not be taken now.
+ */
+long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
+{
+	struct gem_reclaim_device *rdev = scan->rdev;
+	struct drm_gem_object *obj = &bo->base;
+	bool discard = bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM;
+	unsigned long npages = gr_bo_npages(bo);
+	long ret = -EBUSY;
+
+	lockdep_assert_held(&bo->pages_lock);
+	gr_pstat(scan, GR_PSTAT_SCANNED, npages);
+
+	if (!discard && !scan->swap)
+		goto out_unlock;
+	if ((unsigned long)atomic_long_read(&rdev->resident_pages) <
+	    scan->floor + npages) {
+		ret = 0;
+		goto out_unlock;
+	}
+
+	/*
+	 * The driver tears the GPU mappings down with trylocks only and
+	 * refuses (-EBUSY) if a VM of the BO became active meanwhile.
+	 */
+	if (atomic_read(&bo->gpu_map_count) || bo->vm_overflow) {
+		if (!scan->may_block || rdev->ops->unmap_from_gpu(bo)) {
+			gr_pstat(scan, GR_PSTAT_SKIPPED_TRYLOCK, npages);
+			goto out_unlock;
+		}
+	}
+
+	/* Later CPU accesses fault and get the pages back. */
+	drm_vma_node_unmap(&obj->vma_node, obj->dev->anon_inode->i_mapping);
+
+	drm_gem_put_pages(obj, bo->pages, true, false);
+	bo->pages = NULL;
+	atomic_long_sub(npages, &rdev->resident_pages);
+	if (discard) {
+		shmem_truncate_range(file_inode(obj->filp), 0, (loff_t)-1);
+		bo->state = GEM_RECLAIM_DISCARDED;
+		bo->content_lost = true;
+	} else {
+		bo->state = GEM_RECLAIM_SWAPPED;
+		if (scan->writeback)
+			gr_writeback(bo);
+	}
+	gr_account_locked(bo);
+	atomic_inc(&bo->reclaim_count);
+	gr_pstat(scan, GR_PSTAT_RECLAIMED, npages);
+	ret = npages;
+
+out_unlock:
+	gem_reclaim_object_unlock(bo);
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/* The pass ----------------------------------------------------------------- */
+
+static void gr_scan_init(struct gr_scan *scan, struct gr_reclaim *r,
+			 unsigned long target, gfp_t gfp)
+{
+	memset(scan, 0, sizeof(*scan));
+	scan->r = r;
+	scan->rdev = r->rdev;
+	gr_control_params(r->ctl, &scan->params);
+	scan->now = ktime_get();
+	scan->target = target;
+	scan->floor = (unsigned long)scan->params.min_resident_mb <<
+		      (20 - PAGE_SHIFT);
+	scan->may_block = gfpflags_allow_blocking(gfp);
+	scan->swap = get_nr_swap_pages() > 0;
+	scan->writeback = gfp & __GFP_IO;
+	scan->budget_max = GR_SCAN_BUDGET;
+}
+
+/* Pages above the min_resident_mb floor. */
+static unsigned long gr_above_floor(struct gr_scan *scan)
+{
+	long resident = atomic_long_read(&scan->rdev->resident_pages);
+
+	return resident > (long)scan->floor ? resident - scan->floor : 0;
+}
+
+static unsigned long gr_count(struct gr_scan *scan)
+{
+	unsigned long discard = 0, swap = 0, n;
+	const struct gr_policy_ops *ops;
+	unsigned int i;
+
+	for (i = 0; i < scan->params.chain.len; i++) {
+		ops = &gr_policies[scan->params.chain.idx[i]];
+		if (!ops->count)
+			continue;
+		n = ops->count(scan);
+		/* The swap-out policies count the same pages. */
+		if (ops->flags & GR_POLICY_NEEDS_SWAP)
+			swap = max(swap, n);
+		else
+			discard += n;
+	}
+	return min(discard + swap, gr_above_floor(scan));
+}
+
+/* One walk of the chain. Returns: pages freed. */
+static unsigned long gr_run(struct gr_scan *scan)
+{
+	const struct gr_policy_ops *ops;
+	struct gem_reclaim_object *bo;
+	unsigned long before = scan->freed;
+	unsigned int i;
+	long ret;
+
+	gr_stats_add(gr_scan_stats(scan), GR_STAT_SCAN_CALLS, 1);
+	for (i = 0; i < scan->params.chain.len; i++) {
+		scan->policy = scan->params.chain.idx[i];
+		ops = &gr_policies[scan->policy];
+		if (!ops->select || !ops->reclaim)
+			continue;
+		if ((ops->flags & GR_POLICY_NEEDS_SWAP) && !scan->swap)
+			continue;
+		scan->budget = scan->budget_max;
+		scan->gen = atomic64_inc_return(&scan->r->scan_gen);
+		while (scan->freed < scan->target && gr_above_floor(scan)) {
+			bo = ops->select(scan);
+			if (!bo)
+				break;
+			scan->scanned += gr_bo_npages(bo);
+			ret = ops->reclaim(scan, bo);
+			if (ret > 0)
+				scan->freed += ret;
+		}
+		if (scan->freed >= scan->target)
+			break;
+	}
+	return scan->freed - before;
+}
+
+static unsigned long gr_count_objects(struct shrinker *shrinker,
+				      struct shrink_control *sc)
+{
+	struct gr_reclaim *r = shrinker->private_data;
+	struct gr_scan scan;
+	unsigned long n;
+
+	gr_scan_init(&scan, r, 0, sc->gfp_mask);
+	n = gr_count(&scan);
+	return n ?: SHRINK_EMPTY;
+}
+
+static unsigned long gr_scan_objects(struct shrinker *shrinker,
+				     struct shrink_control *sc)
+{
+	struct gr_reclaim *r = shrinker->private_data;
+	struct gr_scan scan;
+
+	gr_scan_init(&scan, r, sc->nr_to_scan, sc->gfp_mask);
+	gr_run(&scan);
+	sc->nr_scanned = scan.scanned;
+	return scan.freed ?: SHRINK_STOP;
+}
+
+/* The control plane's callbacks ------------------------------------------- */
+
+static int gr_ctl_shrink(struct gr_control *ctl, unsigned long pages,
+			 pid_t tgid, unsigned long *freed)
+{
+	struct gem_reclaim_device *rdev = gr_control_priv(ctl);
+	struct gr_scan scan;
+
+	gr_scan_init(&scan, rdev->reclaim, pages, GFP_KERNEL);
+	scan.tgid = tgid;
+	/* An explicit request looks at every BO, as often as it pays off. */
+	scan.budget_max = atomic_long_read(&rdev->bo_count) + 1;
+
+	/* Tell lockdep this is reclaim, as when the shrinker runs it. */
+	fs_reclaim_acquire(GFP_KERNEL);
+	while (scan.freed < scan.target && !fatal_signal_pending(current)) {
+		scan.now = ktime_get();
+		if (!gr_run(&scan))
+			break;
+	}
+	fs_reclaim_release(GFP_KERNEL);
+	*freed = scan.freed;
+	return 0;
+}
+
+static u64 gr_idle_ms_locked(struct gem_reclaim_vm *vm, ktime_t now)
+{
+	if (vm->active_jobs || ktime_before(now, vm->idle_since))
+		return 0;
+	return ktime_ms_delta(now, vm->idle_since);
+}
+
+static int gr_ctl_bos_show(struct gr_control *ctl, struct seq_file *m)
+{
+	struct gem_reclaim_device *rdev = gr_control_priv(ctl);
+	struct list_head *lists[] = { &rdev->bos, &rdev->bos_discard };
+	struct gem_reclaim_object *bo;
+	struct gem_reclaim_vm *vm;
+	ktime_t now = ktime_get();
+	struct gr_bo_row row;
+	unsigned long irqflags;
+	unsigned int i, l, nvms;
+	bool active;
+	u64 idle;
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	for (l = 0; l < ARRAY_SIZE(lists); l++) {
+		list_for_each_entry(bo, lists[l], dev_node) {
+			memset(&row, 0, sizeof(row));
+			row.id = bo->id;
+			row.vm = GR_BO_ROW_NO_VM;
+			row.pid = bo->owner_pid;
+			row.comm = bo->owner_comm;
+			row.size = bo->base.size;
+			row.resident = READ_ONCE(bo->pages) ? bo->base.size : 0;
+			row.state = gem_reclaim_state_name(READ_ONCE(bo->state));
+			if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+				row.flags |= GR_BO_ROW_DISCARD;
+			if (bo->flags & GEM_RECLAIM_BO_NO_MMAP)
+				row.flags |= GR_BO_ROW_NO_MMAP;
+			if (READ_ONCE(bo->content_lost))
+				row.flags |= GR_BO_ROW_LOST;
+			row.mmap = atomic_read(&bo->mmap_count);
+			row.reclaims = atomic_read(&bo->reclaim_count);
+			row.swapins = atomic_read(&bo->swapin_count);
+
+			nvms = 0;
+			active = false;
+			idle = U64_MAX;
+			for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
+				vm = bo->links[i].vm;
+				if (!vm)
+					continue;
+				if (!nvms++)
+					row.vm = vm->id;
+				active |= vm->active_jobs != 0;
+				idle = min(idle, gr_idle_ms_locked(vm, now));
+			}
+			if (nvms > 1 || bo->vm_overflow)
+				row.flags |= GR_BO_ROW_SHARED;
+			row.idle_ms = nvms && !active ? idle : 0;
+			gr_bos_print_row(m, &row);
+		}
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	return 0;
+}
+
+static void gr_vm_row_locked(struct seq_file *m, struct gem_reclaim_vm *vm,
+			     ktime_t now)
+{
+	struct gem_reclaim_link *link;
+	struct gem_reclaim_object *bo;
+	struct gr_vm_row row = {
+		.id = vm->id,
+		.pid = vm->owner_pid,
+		.comm = vm->owner_comm,
+		.active = vm->active_jobs != 0,
+		.idle_ms = gr_idle_ms_locked(vm, now),
+		.bos = vm->bo_count,
+	};
+
+	list_for_each_entry(link, &vm->bos, vm_node) {
+		bo = link->bo;
+		if (READ_ONCE(bo->pages))
+			row.resident += bo->base.size;
+		switch (READ_ONCE(bo->state)) {
+		case GEM_RECLAIM_SWAPPED:
+			row.swapped += bo->base.size;
+			break;
+		case GEM_RECLAIM_DISCARDED:
+			row.discarded += bo->base.size;
+			break;
+		default:
+			break;
+		}
+	}
+	gr_vms_print_row(m, &row);
+}
+
+static int gr_ctl_vms_show(struct gr_control *ctl, struct seq_file *m)
+{
+	struct gem_reclaim_device *rdev = gr_control_priv(ctl);
+	struct gem_reclaim_vm *vm;
+	ktime_t now = ktime_get();
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_for_each_entry(vm, &rdev->vms_idle, lru_node)
+		gr_vm_row_locked(m, vm, now);
+	list_for_each_entry(vm, &rdev->vms_active, lru_node)
+		gr_vm_row_locked(m, vm, now);
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	return 0;
+}
+
+static const struct gr_control_ops gr_control_ops = {
+	.shrink = gr_ctl_shrink,
+	.bos_show = gr_ctl_bos_show,
+	.vms_show = gr_ctl_vms_show,
+};
+
+/* Registration -------------------------------------------------------------- */
+
+/**
+ * gem_reclaim_device_register() - give a device its shrinker and knobs
+ * @rdev: the device, initialised with gem_reclaim_device_init(), before it
+ *	has any BO
+ *
+ * Creates the control plane (sysfs group ``device/reclaim/`` of the DRM
+ * device's parent, debugfs ``dri/<minor>/reclaim/``) and registers a
+ * shrinker named ``<driver>-<minor>``. Call it before drm_dev_register(), so
+ * that no BO exists yet, and gem_reclaim_device_unregister() on removal.
+ *
+ * Returns: 0 on success, -EEXIST if already registered, -ENOMEM, or the
+ * error of the control plane's creation.
+ */
+int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
+{
+	struct drm_device *drm = rdev->drm;
+	struct gr_reclaim *r;
+	unsigned int i;
+	int ret;
+
+	if (rdev->reclaim)
+		return -EEXIST;
+	if (drm_WARN_ON(drm, atomic_long_read(&rdev->bo_count)))
+		return -EBUSY;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->rdev = rdev;
+	for (i = 0; i < GR_ACCT_COUNT; i++)
+		atomic_long_set(&r->pages[i], 0);
+	atomic64_set(&r->scan_gen, 0);
+
+	r->ctl = gr_control_create(drm, &gr_control_ops, rdev);
+	if (IS_ERR(r->ctl)) {
+		ret = PTR_ERR(r->ctl);
+		goto err_free;
+	}
+
+	r->shrinker = shrinker_alloc(0, "%s-%d", drm->driver->name,
+				     drm->primary ? drm->primary->index :
+				     drm->render->index);
+	if (!r->shrinker) {
+		ret = -ENOMEM;
+		goto err_destroy_control;
+	}
+	r->shrinker->count_objects = gr_count_objects;
+	r->shrinker->scan_objects = gr_scan_objects;
+	r->shrinker->seeks = DEFAULT_SEEKS;
+	r->shrinker->private_data = r;
+
+	/* Accounting starts with the first BO, which comes after this. */
+	rdev->reclaim = r;
+	shrinker_register(r->shrinker);
+	return 0;
+
+err_destroy_control:
+	gr_control_destroy(r->ctl);
+err_free:
+	kfree(r);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_device_register);
+
+/**
+ * gem_reclaim_device_unregister() - undo gem_reclaim_device_register()
+ * @rdev: the device, whose BOs are all gone
+ *
+ * Frees the shrinker (waiting for a scan in progress) and removes the
+ * control plane (waiting for file operations in progress).
+ */
+void gem_reclaim_device_unregister(struct gem_reclaim_device *rdev)
+{
+	struct gr_reclaim *r = rdev->reclaim;
+
+	if (!r)
+		return;
+	shrinker_free(r->shrinker);
+	gr_control_destroy(r->ctl);
+	drm_WARN_ON(rdev->drm, atomic_long_read(&rdev->bo_count));
+	rdev->reclaim = NULL;
+	kfree(r);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_device_unregister);
