@@ -28,11 +28,12 @@ struct gr_scan;
  * for each policy in it, calls @count, then @select and @reclaim until it
  * has freed enough or @select finds nothing more.
  *
- * The three callbacks belong to the shrinker (the eviction work: swap-out,
- * discard, restore) and are NULL until it exists: a reclaim pass must skip a
- * policy whose callbacks are NULL. The &struct gr_scan they receive is the
- * shrinker's per-pass context (target, freed so far, a gr_params snapshot,
- * tgid scope, whether the caller may block); this file does not define it.
+ * The three callbacks are the shrinker's (the eviction work: swap-out,
+ * discard, restore; gr_shrinker.c). A reclaim pass skips a policy whose
+ * callbacks are NULL, so a new entry can be added before its actions. The
+ * &struct gr_scan they receive is the shrinker's per-pass context (target,
+ * freed so far, a gr_params snapshot, tgid scope, whether the caller may
+ * block), defined in gr_shrinker.h.
  *
  * All callbacks run in reclaim context: they may only trylock a lock the
  * submit path holds (a BO's pages lock, a dma_resv), must not wait for GPU
