@@ -37,6 +37,20 @@
  *                           submits, interleaving the VMs round by round
  *   hold SECONDS SIZE       create, map and fill a BO, then sleep (tests
  *                           kill the process to check cleanup)
+ *   sparse VMS TOTAL BO_SIZE [WAITFILE]
+ *                           reclaim integrity: TOTAL bytes of BOs over VMS
+ *                           VMs (consecutive BOs share a VM, so one VM's
+ *                           BOs are used together); each page holds 64
+ *                           pattern bytes (a seed per BO) then zeros, so
+ *                           zram swap can hold more than RAM; half filled
+ *                           by the GPU, half through mmap; after WAITFILE
+ *                           exists, every page checked by GPU VERIFY and
+ *                           every word through mmap
+ *   discard SIZE [WAITFILE] a DISCARD_ON_RECLAIM BO and a normal one, both
+ *                           filled; after WAITFILE exists (the test reclaims
+ *                           meanwhile), reports content_lost and checks the
+ *                           discarded BO reads zeros on the CPU and the GPU
+ *                           and the other BO kept its content
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,6 +69,7 @@
 
 #define VA_A	0x100000000ull	/* 4 GiB */
 #define VA_B	0x200000000ull
+#define VA_C	0x300000000ull
 
 static struct gpusim_dev dev;
 static void usage(void);
@@ -1092,13 +1107,229 @@ static int cmd_hold(unsigned int seconds, uint64_t size)
 	return 0;
 }
 
+/* Bytes of pattern at the start of each page in "sparse"; zeros after. */
+#define SPARSE_PAT	64
+
+static void wait_for_file(const char *path)
+{
+	if (!path)
+		return;
+	printf("waiting=%s\n", path);
+	fflush(stdout);
+	while (access(path, F_OK))
+		usleep(100000);
+}
+
+/*
+ * Run @n commands on @vm in jobs of at most GPUSIM_MAX_CMDS; a job that
+ * stops on a mismatch or fault is counted and the rest resubmitted.
+ * Returns the number of failed commands.
+ */
+static unsigned long run_cmds(uint32_t vm, struct drm_gpusim_cmd *cmds, size_t n,
+			      const char *what)
+{
+	unsigned long failures = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		struct drm_gpusim_job_wait w;
+		uint32_t count = n - i > GPUSIM_MAX_CMDS ? GPUSIM_MAX_CMDS : n - i;
+		uint32_t job;
+
+		CHECK_CALL(gpusim_submit(&dev, vm, cmds + i, count, 0, 0, &job));
+		CHECK_CALL(gpusim_job_wait(&dev, job, -1, &w));
+		if (w.status == DRM_GPUSIM_JOB_DONE) {
+			i += count;
+			continue;
+		}
+		if (failures < 5)
+			printf("%s_failure vm=%u status=%s va=0x%" PRIx64 " expected=0x%" PRIx64
+			       " actual=0x%" PRIx64 "\n", what, vm, gpusim_job_status_name(w.status),
+			       (uint64_t)w.fault_va, (uint64_t)w.expected, (uint64_t)w.actual);
+		failures++;
+		i += w.failed_cmd + 1;
+	}
+	return failures;
+}
+
+/* Pattern commands (FILL or VERIFY) for the sparse pages of one BO. */
+static size_t sparse_cmds(struct drm_gpusim_cmd *cmds, uint32_t op, uint64_t va,
+			  uint64_t size, uint64_t sd)
+{
+	size_t n = 0;
+	uint64_t off;
+
+	for (off = 0; off < size; off += 4096, n++)
+		cmds[n] = (struct drm_gpusim_cmd){
+			.op = op, .va = va + off, .size = SPARSE_PAT, .seed = sd,
+			.pattern_offset = off,
+		};
+	return n;
+}
+
+/* Mismatching words of a sparse BO seen through mmap. */
+static uint64_t sparse_cpu_check(const uint64_t *p, uint64_t size, uint64_t sd,
+				 uint64_t *first)
+{
+	uint64_t bad = 0, i, w = 4096 / 8;
+
+	for (i = 0; i < size / 8; i++) {
+		uint64_t want = (i % w) < SPARSE_PAT / 8 ? gpusim_pattern(sd, i) : 0;
+
+		if (p[i] != want && !bad++)
+			*first = i * 8;
+	}
+	return bad;
+}
+
+static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const char *waitfile)
+{
+	uint64_t stride = (bo_size + 0xffff) & ~0xffffull, t0 = gpusim_now_ns(), t1;
+	unsigned long gpu_bad = 0, cpu_bad = 0, nbos, b;
+	uint32_t *vms, *handles, v;
+	struct drm_gpusim_cmd *cmds;
+	void **maps;
+	size_t n;
+
+	if (!nvms || !bo_size || bo_size % 4096 || total < bo_size)
+		usage();
+	nbos = total / bo_size;
+	vms = calloc(nvms, sizeof(*vms));
+	handles = calloc(nbos, sizeof(*handles));
+	maps = calloc(nbos, sizeof(*maps));
+	cmds = calloc(bo_size / 4096, sizeof(*cmds));
+	if (!vms || !handles || !maps || !cmds)
+		die("alloc", -ENOMEM);
+	printf("seed=0x%" PRIx64 " vms=%u bos=%lu bo_size=%" PRIu64 " total_bytes=%" PRIu64 "\n",
+	       seed, nvms, nbos, bo_size, (uint64_t)nbos * bo_size);
+	for (v = 0; v < nvms; v++)
+		CHECK_CALL(gpusim_vm_create(&dev, &vms[v]));
+
+	for (b = 0; b < nbos; b++) {
+		uint64_t sd = gpusim_pattern(seed, b), va = VA_A + b * stride;
+		uint32_t vm = vms[b * nvms / nbos];
+
+		handles[b] = new_bo(bo_size, 0);
+		CHECK_CALL(gpusim_vm_map(&dev, vm, handles[b], 0, va, bo_size));
+		maps[b] = map_bo(handles[b], bo_size);
+		if (b % 2) {
+			uint64_t off;
+
+			for (off = 0; off < bo_size; off += 4096)
+				gpusim_cpu_fill((char *)maps[b] + off, SPARSE_PAT, sd, off);
+		} else {
+			n = sparse_cmds(cmds, DRM_GPUSIM_CMD_FILL, va, bo_size, sd);
+			if (run_cmds(vm, cmds, n, "fill"))
+				fail("gpu_fill");
+		}
+	}
+	t1 = gpusim_now_ns();
+	printf("filled=1 fill_ms=%" PRIu64 "\n", (t1 - t0) / 1000000);
+	wait_for_file(waitfile);
+
+	t0 = gpusim_now_ns();
+	for (b = 0; b < nbos; b++) {
+		uint64_t sd = gpusim_pattern(seed, b), va = VA_A + b * stride;
+		uint64_t first = 0, bad;
+
+		n = sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, va, bo_size, sd);
+		gpu_bad += run_cmds(vms[b * nvms / nbos], cmds, n, "verify");
+		bad = sparse_cpu_check(maps[b], bo_size, sd, &first);
+		if (bad && !cpu_bad)
+			printf("cpu_mismatch bo=%lu seed=0x%" PRIx64 " offset=0x%" PRIx64 "\n",
+			       b, sd, first);
+		cpu_bad += bad;
+	}
+	printf("verify_ms=%" PRIu64 " pages=%lu gpu_mismatches=%lu cpu_mismatches=%lu\n",
+	       (gpusim_now_ns() - t0) / 1000000, nbos * (unsigned long)(bo_size / 4096),
+	       gpu_bad, cpu_bad);
+	for (b = 0; b < nbos; b++)
+		munmap(maps[b], bo_size);
+	free(cmds);
+	free(maps);
+	free(handles);
+	free(vms);
+	if (gpu_bad || cpu_bad)
+		fail("mismatches");
+	printf("result=pass\n");
+	return 0;
+}
+
+static int cmd_discard(uint64_t size, const char *waitfile)
+{
+	struct drm_gpusim_bo_query qa, qb;
+	struct drm_gpusim_job_wait w;
+	uint64_t seed_a = seed, seed_b = gpusim_pattern(seed, 1), first = 0, i, bad = 0;
+	uint32_t vm, a, b;
+	uint64_t *pa;
+	void *pb;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	a = new_bo(size, DRM_GPUSIM_BO_DISCARD_ON_RECLAIM);
+	b = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, a, 0, VA_A, size));
+	CHECK_CALL(gpusim_vm_map(&dev, vm, b, 0, VA_B, size));
+	pa = map_bo(a, size);
+	pb = map_bo(b, size);
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed_a, 0, &w));
+	expect_done("fill_a", &w);
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_B, size, seed_b, 0, &w));
+	expect_done("fill_b", &w);
+	printf("filled=1 seed_a=0x%" PRIx64 " seed_b=0x%" PRIx64 "\n", seed_a, seed_b);
+	wait_for_file(waitfile);
+
+	CHECK_CALL(gpusim_bo_query(&dev, a, &qa));
+	CHECK_CALL(gpusim_bo_query(&dev, b, &qb));
+	printf("a_state=%s a_content_lost=%d b_state=%s b_content_lost=%d\n",
+	       gpusim_bo_state_name(qa.state), !!(qa.flags & DRM_GPUSIM_BO_CONTENT_LOST),
+	       gpusim_bo_state_name(qb.state), !!(qb.flags & DRM_GPUSIM_BO_CONTENT_LOST));
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_B, size, seed_b, 0, &w));
+	expect_done("verify_b", &w);
+	/* What the GPU reads from A, copied into a fresh BO C, checked by the CPU. */
+	{
+		struct drm_gpusim_cmd c = {
+			.op = DRM_GPUSIM_CMD_COPY, .va = VA_C, .src_va = VA_A, .size = size,
+		};
+		uint32_t hc = new_bo(size, 0);
+		uint64_t *pc;
+
+		CHECK_CALL(gpusim_vm_map(&dev, vm, hc, 0, VA_C, size));
+		CHECK_CALL(gpusim_run(&dev, vm, &c, &w));
+		expect_done("gpu_read_a", &w);
+		pc = map_bo(hc, size);
+		for (i = 0; i < size / 8; i++)
+			if (pc[i] && !bad++)
+				first = i * 8;
+		printf("gpu_a_nonzero_words=%" PRIu64 "\n", bad);
+		munmap(pc, size);
+	}
+	for (i = 0; i < size / 8; i++)
+		if (pa[i] && !bad++)
+			first = i * 8;
+	printf("a_nonzero_words=%" PRIu64 " a_first_nonzero=0x%" PRIx64 "\n", bad, first);
+	/* A is usable again: the GPU fills it, the CPU sees the fill. */
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed_b, 0, &w));
+	expect_done("refill_a", &w);
+	if (gpusim_cpu_verify(pa, size, seed_b, 0, &first))
+		fail("refill_a_cpu");
+	if (gpusim_cpu_verify(pb, size, seed_b, 0, &first))
+		fail("b_cpu");
+	munmap(pa, size);
+	munmap(pb, size);
+	if (bad)
+		fail("discarded_not_zero");
+	printf("result=pass\n");
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
 		"commands: coherency [SIZE] | shared [SIZE] | fork [SIZE] | prime [SIZE] |\n"
 		"          activity [SIZE] | badinput | tabs TABS BOS SIZE ROUNDS [ACTIVE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
-		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE\n");
+		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
+		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -1151,6 +1382,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "bench-submit") && argc >= 3)
 		ret = cmd_bench_submit(argv[0], (uint32_t)parse_size(argv[1]),
 				       (uint32_t)parse_size(argv[2]));
+	else if (!strcmp(cmd, "sparse") && argc >= 3)
+		ret = cmd_sparse((uint32_t)parse_size(argv[0]), parse_size(argv[1]),
+				 parse_size(argv[2]), argc > 3 ? argv[3] : NULL);
+	else if (!strcmp(cmd, "discard") && argc >= 1)
+		ret = cmd_discard(parse_size(argv[0]), argc > 1 ? argv[1] : NULL);
 	else if (!strcmp(cmd, "hold") && argc >= 2)
 		ret = cmd_hold((unsigned int)parse_size(argv[0]), parse_size(argv[1]));
 	else
