@@ -63,3 +63,40 @@ wl_run() {
 
 # wl_get OUT KEY: value of KEY=value in a gpusim-wl output
 wl_get() { tr ' ' '\n' <"$1" | sed -n "s/^$2=//p" | head -n1; }
+
+# reclaim helpers -------------------------------------------------------------
+
+# reclaim_require: skip unless gpusim's reclaim files are there; sets R to
+# the debugfs reclaim directory and K to the sysfs knob directory
+reclaim_require() {
+	gpusim_require
+	R=
+	for d in /sys/kernel/debug/dri/[0-9]*/reclaim; do
+		[ -f "$d/stats" ] && { R=$d; break; }
+	done
+	[ -n "$R" ] || fail "no dri/<minor>/reclaim directory"
+	K=
+	for d in /sys/class/drm/card[0-9]*/device/reclaim; do
+		[ -f "$d/policy" ] && { K=$d; break; }
+	done
+	[ -n "$K" ] || fail "no card<N>/device/reclaim directory"
+}
+
+# rstat KEY: a value of the reclaim stats file
+rstat() { kv "$R/stats" "$1"; }
+
+# wait_line FILE PATTERN [SECONDS]: wait until FILE has a line matching
+# PATTERN (default 120 s), fail on timeout
+wait_line() {
+	n=0
+	until grep -q "$2" "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -gt $((${3:-120} * 10)) ] && { cat "$1"; fail "timeout waiting for '$2' in $1"; }
+		sleep 0.1
+	done
+}
+
+# vm_col PID COLUMN: a column of the vms line of the VM created by PID
+# (columns: 1 id, 2 pid, 3 comm, 4 state, 5 idle_ms, 6 bos, 7 resident,
+# 8 swapped, 9 discarded)
+vm_col() { awk -v p="$1" -v c="$2" 'NR > 1 && $2 == p { print $c; exit }' "$R/vms"; }

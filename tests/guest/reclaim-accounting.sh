@@ -1,0 +1,55 @@
+#!/bin/sh
+# vm: --mem 256M --swap 512M --timeout 120
+# stats agree with what the test did, to the page: 16 BOs of 1 MiB filled
+# make resident_bytes 16 MiB (plus nothing else); a shrink of everything
+# makes swapped_bytes 16 MiB, resident 0, reclaimable 0 and the per-policy
+# reclaimed counters grow by 4096 pages; verifying everything on the GPU
+# restores each page once (swapin_pages +4096, swapped 0); a discard BO of
+# 1 MiB discarded counts 1 MiB in discarded_bytes; after exit every gauge
+# is 0.
+. /tests/guest/lib.sh
+reclaim_require
+
+GO=/tmp/go.$$
+echo 0 >"$K/idle_threshold_ms"
+echo "discard idle-vm-first swapout" >"$K/policy"
+mib=1048576
+gpusim-wl sparse 2 16M 1M $GO >/tmp/wl 2>&1 &
+wl=$!
+wait_line /tmp/wl '^filled=1'
+expect_eq "resident_bytes" "$(rstat resident_bytes)" $((16 * mib))
+expect_eq "reclaimable_bytes" "$(rstat reclaimable_bytes)" $((16 * mib))
+expect_eq "swapped_bytes" "$(rstat swapped_bytes)" 0
+r0=$(($(rstat idle-vm-first_reclaimed) + $(rstat swapout_reclaimed)))
+s0=$(rstat swapin_pages)
+
+echo 1000000 >"$R/shrink"
+expect_eq "shrink freed" "$(cat "$R/shrink")" 4096
+expect_eq "swapped_bytes" "$(rstat swapped_bytes)" $((16 * mib))
+expect_eq "resident_bytes" "$(rstat resident_bytes)" 0
+expect_eq "reclaimable_bytes" "$(rstat reclaimable_bytes)" 0
+expect_eq "reclaimed pages" $(($(rstat idle-vm-first_reclaimed) + $(rstat swapout_reclaimed) - r0)) 4096
+expect_eq "vms swapped total" "$(awk 'NR > 1 { s += $8 } END { print s }' "$R/vms")" $((16 * mib))
+
+touch $GO
+wait $wl || { cat /tmp/wl; fail "gpusim-wl sparse failed"; }
+expect_eq "swapin_pages" $(($(rstat swapin_pages) - s0)) 4096
+expect_gt "swapin_ns" "$(rstat swapin_ns)" 0
+gpusim_counters_zero
+expect_eq "swapped_bytes after exit" "$(rstat swapped_bytes)" 0
+
+echo discard >"$K/policy"
+gpusim-wl discard 1M $GO.d >/tmp/wl.d 2>&1 &
+wl=$!
+wait_line /tmp/wl.d '^filled=1'
+echo 1000000 >"$R/shrink"
+expect_eq "discard freed" "$(cat "$R/shrink")" 256
+expect_eq "discarded_bytes" "$(rstat discarded_bytes)" $mib
+expect_eq "resident_bytes (the other BO)" "$(rstat resident_bytes)" $mib
+touch $GO.d
+wait $wl || { cat /tmp/wl.d; fail "gpusim-wl discard failed"; }
+echo "discard idle-vm-first swapout" >"$K/policy"
+gpusim_counters_zero
+for k in resident_bytes swapped_bytes discarded_bytes reclaimable_bytes; do
+	expect_eq "$k after exit" "$(rstat $k)" 0
+done

@@ -1,0 +1,63 @@
+#!/bin/sh
+# vm: --mem 256M --swap 512M --timeout 180
+# idle-vm-first takes the longest-idle VM first and never an active VM or
+# one idle for less than idle_threshold_ms. Three processes each fill 16 MiB
+# of BOs in one VM and go idle, A first, then B, then C; a fourth (D) keeps
+# its VM busy with jobs. With the chain "idle-vm-first" and a threshold that
+# A and B have passed but C has not: a 4096-page shrink takes exactly A's
+# BOs, the next one B's, a third one nothing; C and D stay resident (from
+# the vms file and the per-policy counters), then all verify correctly.
+. /tests/guest/lib.sh
+reclaim_require
+
+GO=/tmp/go.$$
+thr=3000
+echo "$thr" >"$K/idle_threshold_ms"
+echo idle-vm-first >"$K/policy"
+start_idle() {
+	gpusim-wl -s "$2" sparse 1 16M 1M $GO >"/tmp/wl.$1" 2>&1 &
+	eval "pid_$1=\$!"
+	wait_line "/tmp/wl.$1" '^filled=1'
+}
+start_idle A 1
+sleep 2
+start_idle B 2
+gpusim-wl tabs 1 4 1M 1000000 1 >/tmp/wl.D 2>&1 &
+pid_D=$!
+sleep 2.5
+start_idle C 3
+wait_line /tmp/wl.D '^setup_ms='
+cat "$R/vms"
+# A: idle > 4.5 s, B: > 2.5 s... wait until B passed the threshold
+while [ "$(vm_col $pid_B 5)" -lt $((thr + 200)) ]; do sleep 0.2; done
+[ "$(vm_col $pid_C 5)" -lt "$thr" ] || skip "C already older than the threshold (slow guest)"
+r0=$(rstat idle-vm-first_reclaimed)
+
+echo 4096 >"$R/shrink"
+cat "$R/vms"
+expect_eq "first shrink freed" "$(cat "$R/shrink")" 4096
+expect_eq "A swapped" "$(vm_col $pid_A 8)" $((16 << 20))
+expect_eq "B swapped" "$(vm_col $pid_B 8)" 0
+
+echo 4096 >"$R/shrink"
+cat "$R/vms"
+expect_eq "second shrink freed" "$(cat "$R/shrink")" 4096
+expect_eq "B swapped" "$(vm_col $pid_B 8)" $((16 << 20))
+
+[ "$(vm_col $pid_C 5)" -lt "$thr" ] || skip "C passed the threshold meanwhile (slow guest)"
+echo 4096 >"$R/shrink"
+expect_eq "third shrink freed (C too recent, D active)" "$(cat "$R/shrink")" 0
+expect_eq "C swapped" "$(vm_col $pid_C 8)" 0
+expect_eq "D swapped" "$(vm_col $pid_D 8)" 0
+expect_eq "idle-vm-first_reclaimed" $(($(rstat idle-vm-first_reclaimed) - r0)) 8192
+expect_eq "swapout_reclaimed" "$(rstat swapout_reclaimed)" 0
+
+touch $GO
+kill $pid_D
+for p in A B C; do
+	eval "wait \$pid_$p" || { cat /tmp/wl.$p; fail "gpusim-wl $p failed"; }
+	grep -q 'gpu_mismatches=0 cpu_mismatches=0' /tmp/wl.$p || fail "mismatch in $p"
+done
+wait $pid_D
+echo "discard idle-vm-first swapout" >"$K/policy"
+gpusim_counters_zero
