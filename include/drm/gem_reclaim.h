@@ -68,9 +68,14 @@ enum gem_reclaim_state {
 struct gem_reclaim_ops {
 	/**
 	 * @unmap_from_gpu: tear down every GPU mapping of @bo in every VM, so
-	 * that its pages can be released. Called before the core drops the
-	 * pages of a GPU-mapped BO. Must not sleep on a lock that the driver's
-	 * submit path holds while allocating memory.
+	 * that its pages can be released, and arrange for the driver to map
+	 * them again before the BO's next GPU use (drm_gpuvm_bo_evict(), then
+	 * drm_gpuvm_validate() in the submit path). Called in reclaim
+	 * context, before the core drops the pages of a GPU-mapped BO: it may
+	 * only trylock (never wait for a lock the submit path holds, never
+	 * wait for a fence), and must refuse if a VM of @bo is active, under
+	 * a lock that orders it against the submit path marking the VM
+	 * active and validating.
 	 *
 	 * Returns: 0 on success, -EBUSY if the mappings cannot be torn down
 	 * now (the core then skips the BO).

@@ -663,13 +663,14 @@ out_put_vm:
  * the VM active and gives up, or the submit waits for reclaim to finish
  * and then finds the vm_bo evicted and maps it again before the job runs.
  */
+/* Unlock the VM dma_resv of every vm_bo of @obj before @stop (NULL: all). */
 static void gpusim_unlock_vm_resvs(struct drm_gem_object *obj,
-				   struct drm_gpuvm_bo *upto)
+				   struct drm_gpuvm_bo *stop)
 {
 	struct drm_gpuvm_bo *vm_bo;
 
 	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
-		if (vm_bo == upto)
+		if (vm_bo == stop)
 			break;
 		dma_resv_unlock(drm_gpuvm_resv(vm_bo->vm));
 	}

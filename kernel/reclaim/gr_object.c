@@ -37,9 +37,11 @@
  *    pages lock by &gem_reclaim_ops.unmap_from_gpu and
  *    &gem_reclaim_ops.map_to_gpu.
  * 4. &gem_reclaim_device.lock (spinlock, irq-safe, one per device): protects
- *    the device's BO list and its active and idle VM lists, and each VM's
- *    job counter and idle timestamp. Innermost; nothing is allocated and no
- *    other lock is taken while it is held.
+ *    the device's BO lists and its active and idle VM lists, each VM's job
+ *    counter, idle timestamp and list of BO links, and the BO links
+ *    themselves (&gem_reclaim_object.links, written with the pages lock
+ *    held too, so either lock lets one read them). Innermost; nothing is
+ *    allocated and no other lock is taken while it is held.
  *
  * The counters of &gem_reclaim_device and the mmap/GPU-map counts of a BO
  * are atomics and need no lock; readers treat them as snapshots.
@@ -47,6 +49,13 @@
  * The dma_resv of a BO is not used by the core. A driver that takes it
  * (drm_gpuvm_validate() in its submit path) takes it outside the pages lock,
  * and reclaim takes it only with dma_resv_trylock().
+ *
+ * The reclaim path (the shrinker and the debugfs shrink file) runs in
+ * reclaim context and takes these locks in the order fs_reclaim, device
+ * lock (dropped again before the next step), pages lock by trylock, the
+ * driver's GPU VM locks by trylock (in &gem_reclaim_ops.unmap_from_gpu),
+ * then the DRM mapping's i_mmap_rwsem and shmem folio locks; see
+ * DOC: Locking in reclaim in gr_shrinker.c.
  */
 
 static const char * const gem_reclaim_state_names[GEM_RECLAIM_STATE_COUNT] = {
