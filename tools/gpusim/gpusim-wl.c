@@ -46,6 +46,10 @@
  *                           by the GPU, half through mmap; after WAITFILE
  *                           exists, every page checked by GPU VERIFY and
  *                           every word through mmap
+ *   bench-reclaim SIZE SHRINK_FILE NBOS
+ *                           reclaim benchmarks (tests/bench/reclaim.sh):
+ *                           anon vs BO swap-out and swap-in, discard, and
+ *                           shrink latency with NBOS BOs
  *   discard SIZE [WAITFILE] a DISCARD_ON_RECLAIM BO and a normal one, both
  *                           filled; after WAITFILE exists (the test reclaims
  *                           meanwhile), reports content_lost and checks the
@@ -1322,6 +1326,128 @@ static int cmd_discard(uint64_t size, const char *waitfile)
 	return 0;
 }
 
+/* Write @text to a debugfs/sysfs file; returns 0 or -errno. */
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static void sparse_fill_cpu(void *p, uint64_t size, uint64_t sd)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += 4096)
+		gpusim_cpu_fill((char *)p + off, SPARSE_PAT, sd, off);
+}
+
+/* Ask the shrink file for @pages pages; returns the time in ns. */
+static uint64_t timed_shrink(const char *shrink, uint64_t pages)
+{
+	char text[32];
+	uint64_t t0;
+
+	snprintf(text, sizeof(text), "%" PRIu64 "\n", pages);
+	t0 = gpusim_now_ns();
+	CHECK_CALL(write_file(shrink, text));
+	return gpusim_now_ns() - t0;
+}
+
+/*
+ * Reclaim benchmarks, the same sparse content everywhere so zram sees the
+ * same data: anonymous memory pushed out with MADV_PAGEOUT and touched back,
+ * against a BO swapped out through the shrink file and restored by the next
+ * submit (whose validate brings the whole VM back); a discard-on-reclaim BO
+ * discarded through the shrink file; then NBOS small BOs (one in ten
+ * resident) and the latency of shrink requests of 128 pages (what the
+ * kernel's shrinker asks for per call).
+ */
+static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos)
+{
+	uint64_t pages = size / 4096, t0, anon_out, anon_in, bo_out, bo_in, disc;
+	uint64_t *lat, i, sum = 0;
+	struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
+	struct drm_gpusim_job_wait w;
+	uint32_t vm, bo, dbo, *small;
+	volatile char *q;
+	void *p;
+
+	/* anonymous memory */
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap", -errno);
+	sparse_fill_cpu(p, size, seed);
+	t0 = gpusim_now_ns();
+	if (madvise(p, size, MADV_PAGEOUT))
+		die("madvise", -errno);
+	anon_out = gpusim_now_ns() - t0;
+	t0 = gpusim_now_ns();
+	for (q = p, i = 0; i < size; i += 4096)
+		sum += q[i];
+	anon_in = gpusim_now_ns() - t0;
+	munmap(p, size);
+
+	/* a BO: swap-out, then the first submit restores it */
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
+	p = map_bo(bo, size);
+	sparse_fill_cpu(p, size, seed);
+	munmap(p, size);
+	bo_out = timed_shrink(shrink, pages);
+	t0 = gpusim_now_ns();
+	CHECK_CALL(gpusim_run(&dev, vm, &nop, &w));
+	bo_in = gpusim_now_ns() - t0;
+	expect_done("first_submit", &w);
+
+	/* discard */
+	dbo = new_bo(size, DRM_GPUSIM_BO_DISCARD_ON_RECLAIM);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, dbo, 0, VA_B, size));
+	p = map_bo(dbo, size);
+	sparse_fill_cpu(p, size, seed);
+	munmap(p, size);
+	disc = timed_shrink(shrink, pages);
+	CHECK_CALL(gpusim_bo_close(&dev, dbo));
+	CHECK_CALL(gpusim_bo_close(&dev, bo));
+
+	printf("size=%" PRIu64 " anon_out_ms=%.1f anon_in_ms=%.1f bo_out_ms=%.1f"
+	       " first_submit_ms=%.1f discard_ms=%.1f sum=%" PRIu64 "\n", size,
+	       anon_out / 1e6, anon_in / 1e6, bo_out / 1e6, bo_in / 1e6, disc / 1e6, sum);
+	printf("bo_out_vs_anon_out=%.3f first_submit_vs_anon_in=%.3f discard_vs_bo_out=%.2f\n",
+	       (double)anon_out / bo_out, (double)bo_in / anon_in, (double)bo_out / disc);
+
+	/* scan latency with many BOs */
+	small = calloc(nbos, sizeof(*small));
+	lat = calloc(200, sizeof(*lat));
+	if (!small || !lat)
+		die("alloc", -ENOMEM);
+	for (i = 0; i < nbos; i++) {
+		small[i] = new_bo(4096, 0);
+		if (i % 10 == 0) {
+			p = map_bo(small[i], 4096);
+			sparse_fill_cpu(p, 4096, seed);
+			munmap(p, 4096);
+		}
+	}
+	for (i = 0; i < 200; i++)
+		lat[i] = timed_shrink(shrink, 128);
+	qsort(lat, 200, sizeof(*lat), cmp_u64);
+	printf("bos=%u shrink128_p50_us=%.1f shrink128_p99_us=%.1f\n", nbos,
+	       lat[100] / 1e3, lat[198] / 1e3);
+	for (i = 0; i < nbos; i++)
+		gpusim_bo_close(&dev, small[i]);
+	free(small);
+	free(lat);
+	printf("result=pass\n");
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
@@ -1329,7 +1455,8 @@ static void usage(void)
 		"          activity [SIZE] | badinput | tabs TABS BOS SIZE ROUNDS [ACTIVE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
-		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE]\n");
+		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE] |\n"
+		"          bench-reclaim SIZE SHRINK_FILE NBOS\n");
 	exit(EXIT_USAGE);
 }
 
@@ -1387,6 +1514,9 @@ int main(int argc, char **argv)
 				 parse_size(argv[2]), argc > 3 ? argv[3] : NULL);
 	else if (!strcmp(cmd, "discard") && argc >= 1)
 		ret = cmd_discard(parse_size(argv[0]), argc > 1 ? argv[1] : NULL);
+	else if (!strcmp(cmd, "bench-reclaim") && argc >= 3)
+		ret = cmd_bench_reclaim(parse_size(argv[0]), argv[1],
+					(uint32_t)parse_size(argv[2]));
 	else if (!strcmp(cmd, "hold") && argc >= 2)
 		ret = cmd_hold((unsigned int)parse_size(argv[0]), parse_size(argv[1]));
 	else
