@@ -660,7 +660,8 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 	/* Later CPU accesses fault and get the pages back. */
 	drm_vma_node_unmap(&obj->vma_node, obj->dev->anon_inode->i_mapping);
 
-	drm_gem_put_pages(obj, bo->pages, true, false);
+	/* Dirty for swap-out, so shmem writes them; a discard drops them. */
+	drm_gem_put_pages(obj, bo->pages, !discard, false);
 	bo->pages = NULL;
 	atomic_long_sub(npages, &rdev->resident_pages);
 	if (discard) {
