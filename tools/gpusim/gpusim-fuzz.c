@@ -11,7 +11,8 @@
  * in gpusim's range. The kernel must reject bad input with an errno and
  * never oops or warn; the in-guest test then checks the object counters.
  * Memory stays bounded (at most 64 BOs of 256 KiB and 64 VMs with heaps of
- * 256 KiB live at a time, shared out among the threads): BOs created with a larger random size are closed
+ * 256 KiB live at a time, shared out among the threads; VMs reset every
+ * 1024 calls): BOs created with a larger random size are closed
  * at once, VMs whose heap could grow larger are destroyed at once, and raw
  * ioctls never create objects.
  *
@@ -42,6 +43,13 @@
  */
 static struct gpusim_dev dev;
 static uint32_t syncs[8];
+/*
+ * Threads share the handle space, so a BO created with a large random size
+ * could be bound or faulted in by another thread (populating gigabytes)
+ * before its creator closes it. Creating and closing such a BO holds this
+ * lock for writing; every other operation holds it for reading.
+ */
+static pthread_rwlock_t big_lock = PTHREAD_RWLOCK_INITIALIZER;
 /* Objects each thread keeps: MAX_OBJS shared out among the threads. */
 static unsigned int max_objs = MAX_OBJS;
 static _Thread_local uint64_t rng_state;
@@ -199,16 +207,24 @@ static void fuzz_bo_create(void)
 	struct drm_gpusim_bo_create c = { 0 };
 	int small = rnd_below(4) != 0;
 
-	c.size = small ? (rnd_below(64) + 1) * 4096 - rnd_below(2) : pick64();
+	c.size = small ? (rnd_below(16) + 1) * 4096 - rnd_below(2) : pick64();
 	c.flags = rnd_below(4) ? (uint32_t)rnd_below(4) : (uint32_t)pick64();
-	if (do_ioctl(DRM_IOCTL_GPUSIM_BO_CREATE, &c))
-		return;
 	if (c.size > (256 << 10)) {
-		struct drm_gem_close cl = { .handle = c.handle };
+		pthread_rwlock_wrlock(&big_lock);
+		if (!do_ioctl(DRM_IOCTL_GPUSIM_BO_CREATE, &c)) {
+			struct drm_gem_close cl = { .handle = c.handle };
 
-		do_ioctl(DRM_IOCTL_GEM_CLOSE, &cl);
+			do_ioctl(DRM_IOCTL_GEM_CLOSE, &cl);
+		}
+		pthread_rwlock_unlock(&big_lock);
 		return;
 	}
+	pthread_rwlock_rdlock(&big_lock);
+	if (do_ioctl(DRM_IOCTL_GPUSIM_BO_CREATE, &c)) {
+		pthread_rwlock_unlock(&big_lock);
+		return;
+	}
+	pthread_rwlock_unlock(&big_lock);
 	if (nbos == max_objs) {
 		unsigned int i = rnd_below(max_objs);
 		struct drm_gem_close cl = { .handle = bos[i] };
@@ -373,10 +389,21 @@ static void fuzz_raw(void)
 		oks++;
 }
 
-/* Drain statuses now and then so that submits keep being accepted. */
+/*
+ * Every 1024 calls: drain statuses so that submits keep being accepted, and
+ * destroy this thread's VMs, which keep alive every BO mapped in them even
+ * after its handle was closed (memory would otherwise grow with the run).
+ */
 static void drain_jobs(void)
 {
 	unsigned int i;
+
+	for (i = 0; i < nvms; i++) {
+		struct drm_gpusim_vm_destroy d = { .vm_id = vms[i] };
+
+		do_ioctl(DRM_IOCTL_GPUSIM_VM_DESTROY, &d);
+	}
+	nvms = 0;
 
 	for (i = 0; i < njobs; i++) {
 		struct drm_gpusim_job_wait w = {
@@ -395,11 +422,17 @@ static void *fuzz_thread_main(void *arg)
 
 	rng_state = ft->seed;
 	while (calls < ft->n) {
-		switch (rnd_below(16)) {
+		unsigned int op = (unsigned int)rnd_below(16);
+
+		if (op == 3 || op == 4) {
+			fuzz_bo_create();	/* takes big_lock itself */
+			continue;
+		}
+		pthread_rwlock_rdlock(&big_lock);
+		switch (op) {
 		case 0: fuzz_vm_create(); break;
 		case 1: fuzz_vm_destroy(); break;
 		case 2: fuzz_vm_query(); break;
-		case 3: case 4: fuzz_bo_create(); break;
 		case 5: fuzz_bo_close(); break;
 		case 6: fuzz_bo_query(); break;
 		case 7: fuzz_mmap(); break;
@@ -408,10 +441,13 @@ static void *fuzz_thread_main(void *arg)
 		case 13: fuzz_wait(); break;
 		default: fuzz_raw(); break;
 		}
-		if (calls % 4096 == 0)
+		if (calls % 1024 == 0)
 			drain_jobs();
+		pthread_rwlock_unlock(&big_lock);
 	}
+	pthread_rwlock_rdlock(&big_lock);
 	drain_jobs();
+	pthread_rwlock_unlock(&big_lock);
 	ft->calls = calls;
 	ft->oks = oks;
 	memcpy(ft->errs, errs, sizeof(errs));
