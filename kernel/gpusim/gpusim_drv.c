@@ -148,6 +148,11 @@ static void gpusim_remove(struct platform_device *pdev)
 {
 	struct gpusim_device *gdev = platform_get_drvdata(pdev);
 
+	/*
+	 * The reclaim files live in the DRM device's debugfs directory, which
+	 * drm_dev_unplug() removes: take them (and the shrinker) away first.
+	 */
+	gem_reclaim_device_unregister(&gdev->rdev);
 	drm_dev_unplug(&gdev->drm);
 }
 
