@@ -436,6 +436,12 @@ int gpusim_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	dma_fence_init(&fence->base, &gpusim_fence_ops, &fence->lock,
 		       vm->fence_context, ++vm->fence_seqno);
 	job->fence = &fence->base;
+	/*
+	 * A worker already running this VM's queue may complete the job, and
+	 * drop the job's fence reference, as soon as the lock is released:
+	 * keep one for the syncobj.
+	 */
+	dma_fence_get(&fence->base);
 	/* The queue holds the creation reference until completion. */
 	list_add_tail(&job->node, &vm->jobs);
 	spin_unlock(&vm->job_lock);
@@ -444,6 +450,7 @@ int gpusim_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 		drm_syncobj_replace_fence(syncobj, &fence->base);
 		drm_syncobj_put(syncobj);
 	}
+	dma_fence_put(&fence->base);
 	queue_work(gdev->wq, &vm->work);
 	gpusim_vm_put(vm);
 

@@ -4,13 +4,14 @@
 # tracked per VM (the VM moves on the device's LRU, its BOs do not), so the
 # cost of a submit ioctl must not depend on how many BOs the VM maps: goal,
 # median within 10% of the 1-BO VM. One guest run, the three VMs interleaved
-# round by round. Prints "BENCH key=value" lines (scripts/bench keeps them in
+# in batches of 64 submits (host noise hits all three alike). Prints
+# "BENCH key=value" lines (scripts/bench keeps them in
 # build/bench/submit-cost.txt); exits 1 if a ratio is outside [0.9, 1.1].
 . /tests/guest/lib.sh
 gpusim_require
 
-per_round=${BENCH_PER_ROUND:-2000}
-rounds=${BENCH_ROUNDS:-5}
+per_round=${BENCH_PER_ROUND:-64}
+rounds=${BENCH_ROUNDS:-160}
 gpusim-wl bench-submit 1,100,10000 "$per_round" "$rounds" >/tmp/bench 2>&1
 rc=$?
 cat /tmp/bench
