@@ -61,9 +61,9 @@ loop heap gpusim-wl heap 16
 	n=0
 	policies="discard idle-vm-first swapout|swapout|idle-vm-first discard|discard"
 	while [ ! -e $STOP ]; do
-		echo 100000 >"$R/shrink"
+		echo 4096 >"$R/shrink"
 		p=$(pidof gpusim-wl | awk '{ print $1 }')
-		[ -n "$p" ] && echo "100000 tgid=$p" >"$R/shrink" 2>/dev/null
+		[ -n "$p" ] && echo "4096 tgid=$p" >"$R/shrink" 2>/dev/null
 		n=$((n + 1))
 		pol=$(echo "$policies" | cut -d'|' -f$((n % 4 + 1)))
 		echo "$pol" >"$K/policy"
@@ -83,6 +83,13 @@ if [ -s $ERR ]; then
 fi
 expect_gt "scan calls" "$(rstat scan_calls)" 0
 expect_gt "pages reclaimed" $(($(rstat discard_reclaimed) + $(rstat idle-vm-first_reclaimed) + $(rstat swapout_reclaimed))) 0
+# Freeing swapped-out BOs of exited processes takes a while on the debug
+# kernel (the last file reference may be dropped by a deferred fput).
+n=0
+while [ "$(kv $GPUSIM_OBJECTS files)" != 0 ] && [ $n -lt 200 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
 gpusim_counters_zero
 for k in resident_bytes swapped_bytes discarded_bytes reclaimable_bytes; do
 	expect_eq "$k after exit" "$(rstat $k)" 0
