@@ -13,6 +13,7 @@
 #   and another VM's activity is its own;
 # - a small "browser tabs" pattern (6 VMs x 8 BOs, 2 in the foreground)
 #   keeps every word right, checked by the GPU and through mmap;
+# - thousands of back-to-back submits with an out-syncobj complete cleanly;
 # - after every process has exited, gpusim's object counters are zero.
 . /tests/guest/lib.sh
 gpusim_require
@@ -25,6 +26,9 @@ expect_eq "child mmap count" "$(wl_get /tmp/fork child_mmap_count)" 2
 wl_run /tmp/prime -s 0x31 prime 256K
 wl_run /tmp/act activity 16M
 wl_run /tmp/heap heap 8
+# Back-to-back NOP jobs with an out-syncobj race the worker completing them
+# (a fence use-after-free once, caught as refcount WARNINGs).
+wl_run /tmp/sync bench-submit 1,1 64 40
 wl_run /tmp/tabs -s 0xabc tabs 6 8 256K 20 2
 expect_eq "tabs mismatches" "$(wl_get /tmp/tabs mismatches)" 0
 expect_eq "heap chunks" "$(wl_get /tmp/heap heap_chunks)" 8
