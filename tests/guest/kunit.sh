@@ -30,6 +30,8 @@ for s in $SUITES; do
 	note "suite $s: $cases results, $failed not ok"
 	[ "$cases" -gt 1 ] || { echo "FAIL: suite $s has no case"; bad=1; }
 	[ "$failed" = 0 ] || { grep -E '^[[:space:]]*not ok ' "$r"; bad=1; }
+	# one line per case for the runner's count (tests/check)
+	sed -nE "s/^[[:space:]]*(not ok|ok) [0-9]+ (.*)/CASE \1 $s: \2/p" "$r"
 done
 [ $bad = 0 ] || fail "KUnit reported failures"
 note "all KUnit suites passed"
