@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make demo       install what is missing, build, show the system in a VM
 #   make bench      run the benchmarks in a VM; results in build/bench/
+#   make panthor    patch and build panthor.ko (6.12) in build/panthor/
 #   make install    install modules and programs (DESTDIR, PREFIX)
 #   make clean      leave the tree as cloned
 #
@@ -46,6 +47,11 @@ demo: all
 bench: all
 	@scripts/bench
 
+# panthor (Linux 6.12) with the kernel/panthor series, built out of tree
+# against the 6.12 headers into build/panthor/; see kernel/panthor/README.md.
+panthor: modules
+	@kernel/panthor/build
+
 install: all
 	$(MAKE) -C kernel install DESTDIR=$(DESTDIR) $(if $(KDIR),KDIR=$(KDIR))
 	@for d in $(USER_DIRS); do $(MAKE) -C $$d install $(SUBMAKE_USER) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) || exit 1; done
@@ -55,4 +61,4 @@ clean:
 	@for d in $(USER_DIRS); do $(MAKE) -C $$d clean $(SUBMAKE_USER); done
 	rm -rf build
 
-.PHONY: all deps modules userspace check demo bench install clean
+.PHONY: all deps modules userspace check demo bench panthor install clean
