@@ -1,0 +1,102 @@
+#!/bin/sh
+# vm: --mem 256M --swap 256M --timeout 240
+# Allocation failures (failslab and fail_page_alloc, debug kernel only,
+# scoped to allocations made from our modules' code with the stack-trace
+# filter, so the rest of the system keeps working) during
+# BO creation, first CPU fault, GPU map, heap growth and swap-in at submit:
+# every run of the workload ends with a clean error or succeeds, never
+# with a crash (no signal, no kernel WARNING, oops or kmemleak report for
+# our modules: the harness checks those); injection really happened; and
+# afterwards every gpusim object is released and the device works again,
+# verified word for word.
+. /tests/guest/lib.sh
+reclaim_require
+FS=/sys/kernel/debug/failslab
+FP=/sys/kernel/debug/fail_page_alloc
+[ -d $FS ] && [ -d $FP ] || skip "no failslab/fail_page_alloc (${GR_KERNEL:-stock} kernel)"
+
+# The address range of our modules' code. The debug kernel has every other
+# driver built in, so nothing else lives between them.
+# Module addresses have the same width, so they sort as strings; the
+# fault-injection files take hex.
+set -- $(awk '$1 == "gem_reclaim" || $1 == "gpusim" { print $6, $2 }' /proc/modules | sort)
+[ $# = 4 ] || fail "cannot read our modules' addresses from /proc/modules: $*"
+start=$1
+end=$(printf '%#x' $(($3 + $4)))
+note "failures injected for allocations called from $start-$end"
+
+setup() { # DIR PROBABILITY
+	echo "$2" >"$1/probability"
+	echo 1 >"$1/interval"
+	echo -1 >"$1/times"
+	echo 0 >"$1/verbose"
+	echo N >"$1/task-filter"
+	echo N >"$1/ignore-gfp-wait"
+	echo "$start" >"$1/require-start"
+	echo "$end" >"$1/require-end"
+	echo 32 >"$1/stacktrace-depth"
+}
+setup $FS 1
+setup $FP 1
+echo N >$FP/ignore-gfp-highmem
+echo 0 >$FP/min-order
+
+# run_failing NAME CMD...: run CMD; it may fail, but only with an exit
+# status (not a signal).
+runs=0 failed=0
+run_failing() {
+	name=$1
+	shift
+	"$@" >/tmp/fi.out 2>&1
+	rc=$?
+	runs=$((runs + 1))
+	[ $rc -lt 128 ] || { tail -n 5 /tmp/fi.out; fail "$name died from signal $((rc - 128))"; }
+	if [ $rc != 0 ]; then
+		failed=$((failed + 1))
+		echo "$name: exit $rc: $(grep "^result=" /tmp/fi.out | tail -n 1)"
+	fi
+}
+
+echo 0 >"$K/idle_threshold_ms"
+echo "discard idle-vm-first swapout" >"$K/policy"
+i=0
+while [ $i -lt 15 ]; do
+	run_failing coherency gpusim-wl -s $i coherency 1M
+	run_failing heap gpusim-wl -s $i heap 8
+	run_failing memory-model gpusim-wl -s $i shared 1M
+	i=$((i + 1))
+done
+# swap-in at submit: fill, evict everything, verify (restores on submit)
+i=0
+while [ $i -lt 4 ]; do
+	gpusim-wl -s $i sparse 2 16M 4M /tmp/go >/tmp/sp.out 2>&1 &
+	sp=$!
+	n=0
+	until grep -q '^filled=1' /tmp/sp.out || ! kill -0 $sp 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 600 ] || fail "sparse fill did not finish"
+		sleep 0.1
+	done
+	echo 100000 >"$R/shrink" 2>/dev/null
+	touch /tmp/go
+	wait $sp
+	rc=$?
+	rm -f /tmp/go
+	runs=$((runs + 1))
+	[ $rc = 0 ] || failed=$((failed + 1))
+	[ $rc -lt 128 ] || fail "sparse died from signal $((rc - 128))"
+	if [ $rc = 0 ]; then
+		grep -q 'gpu_mismatches=0 cpu_mismatches=0' /tmp/sp.out || fail "mismatches after injected failures: $(tail -n 2 /tmp/sp.out)"
+	fi
+	i=$((i + 1))
+done
+
+echo 0 >$FS/probability
+echo 0 >$FP/probability
+note "$runs runs under fault injection, $failed ended with an error"
+expect_gt "runs that hit an injected failure" "$failed" 0
+[ "$failed" -lt "$runs" ] || note "every run failed (high injection rate)"
+
+gpusim_counters_zero
+gpusim-wl -s 99 coherency 4M >/tmp/after.out 2>&1 || fail "device broken after fault injection: $(tail -n 3 /tmp/after.out)"
+note "device works after fault injection"
