@@ -24,4 +24,4 @@ cat /tmp/bench
 [ $rc -eq 0 ] || fail "gpusim-wl bench-reclaim exited $rc"
 
 echo "BENCH command=gpusim-wl bench-reclaim $size $R/shrink $nbos"
-grep -E '^(size|bo_out_vs|bos)=' /tmp/bench | sed 's/^/BENCH /'
+grep -E '^(size|bo_out_vs_anon_out|bos)=' /tmp/bench | sed 's/^/BENCH /'
