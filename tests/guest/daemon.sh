@@ -13,6 +13,8 @@
 reclaim_require
 command -v gemreclaimd >/dev/null || skip "gemreclaimd not built"
 
+# the card gpusim registered (card1 on the debug kernel, where vgem is card0)
+card=$(basename "$(dirname "$(dirname "$K")")")
 knobs() { echo "$(cat "$K/policy")|$(cat "$K/idle_threshold_ms")|$(cat "$K/min_resident_mb")"; }
 
 # Values the daemon must restore: distinct from its profile and defaults.
@@ -83,16 +85,16 @@ daemon=$!
 wait_line /tmp/d.log 'running' 30
 expect_eq "knobs at the baseline" "$(knobs)" "$baseline"
 rmmod gpusim || fail "rmmod gpusim failed"
-wait_line /tmp/d.log 'card0 removed' 15
+wait_line /tmp/d.log "$card removed" 15
 insmod /lib/modules/gemreclaim/gpusim.ko || fail "insmod gpusim failed"
 reclaim_require
 i=0
-until [ "$(grep -c 'taking over card0' /tmp/d.log)" -ge 2 ]; do
+until [ "$(grep -c 'taking over card[0-9]* (driver gpusim)' /tmp/d.log)" -ge 2 ]; do
 	i=$((i + 1))
 	[ $i -lt 150 ] || { cat /tmp/d.log; fail "the reloaded card was not taken over"; }
 	sleep 0.1
 done
-fresh=$(sed -n 's/.*taking over card0 (driver gpusim): policy "\(.*\)", idle_threshold_ms \([0-9]*\), min_resident_mb \([0-9]*\)$/\1|\2|\3/p' /tmp/d.log | tail -n 1)
+fresh=$(sed -n 's/.*taking over card[0-9]* (driver gpusim): policy "\(.*\)", idle_threshold_ms \([0-9]*\), min_resident_mb \([0-9]*\)$/\1|\2|\3/p' /tmp/d.log | tail -n 1)
 note "reloaded card taken over (it had $fresh)"
 i=0
 until [ "$(knobs)" = "$baseline" ]; do
