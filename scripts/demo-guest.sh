@@ -1,6 +1,6 @@
 # The demo, inside the guest (see scripts/demo). Runs under busybox sh.
 #
-# A GPU workload of 1.5 times the guest's RAM runs on gpusim with
+# A GPU workload twice the size of the guest's RAM runs on gpusim with
 # gemreclaim's default configuration; the reclaim chain takes memory back
 # from idle VMs, then every byte is verified by the GPU and through mmap.
 . /tests/guest/lib.sh
@@ -23,8 +23,8 @@ step "gemreclaimctl status, before"
 gemreclaimctl status
 
 mem_mb=$(($(kv /proc/meminfo MemTotal:) / 1024))
-size=$(((mem_mb * 3 / 4 + 3) / 4 * 4))
-step "Two clients, four GPU VMs each, ${size} MiB of BOs each: $((2 * size)) MiB on a ${mem_mb} MiB guest (1.5x its RAM)"
+size=$(((mem_mb + 3) / 4 * 4))
+step "Two clients, four GPU VMs each, ${size} MiB of BOs each: $((2 * size)) MiB on a ${mem_mb} MiB guest"
 gpusim-wl -s 1 sparse 4 "${size}M" 4M /tmp/go >/tmp/wl1 2>&1 &
 p1=$!
 gpusim-wl -s 2 sparse 4 "${size}M" 4M /tmp/go >/tmp/wl2 2>&1 &
