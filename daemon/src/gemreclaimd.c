@@ -97,6 +97,7 @@ struct gd {
 
 	struct ctl ctl;
 	int applied;			/* level whose profile is in place, -1 none */
+	uint64_t fired_us;		/* first trigger seen by this loop pass, 0 none */
 	uint64_t next_metrics;
 	uint64_t wd_usec;
 	uint64_t next_wd;
@@ -391,13 +392,18 @@ static void apply_level(struct gd *g)
 
 	if (level == g->applied)
 		return;
-	if (g->applied < 0)
-		log_info("starting at pressure level %s", level_name(g, level));
-	else
-		log_info("pressure level %s -> %s", level_name(g, g->applied), level_name(g, level));
 	for (size_t i = 0; i < g->ndev; i++)
 		device_apply(g->devs[i], level_profile(g, level), &g->cfg.baseline,
 			     level > g->applied && g->applied >= 0, dry_run(g));
+	if (g->applied < 0)
+		log_info("starting at pressure level %s", level_name(g, level));
+	else if (g->fired_us)
+		/* the time a trigger's wake-up took to reach the knobs */
+		log_info("pressure level %s -> %s: %zu device%s updated %" PRIu64 " us after the trigger fired",
+			 level_name(g, g->applied), level_name(g, level), g->ndev,
+			 g->ndev == 1 ? "" : "s", now_us() - g->fired_us);
+	else
+		log_info("pressure level %s -> %s", level_name(g, g->applied), level_name(g, level));
 	g->applied = level;
 	g->next_metrics = 0;	/* a level change is published at once */
 	notify_status(g);
@@ -625,6 +631,8 @@ static int run(struct gd *g, const sigset_t *unblocked)
 			if (pfd[i].revents & (POLLERR | POLLNVAL | POLLHUP))
 				trig_lost(g, &g->trig[i], now);
 			else if (pfd[i].revents & POLLPRI) {
+				if (!g->fired_us)
+					g->fired_us = now_us();
 				log_debug("level %s: trigger fired", g->cfg.levels[i].name);
 				ctl_trigger(&g->ctl, g->trig[i].level, now);
 			}
@@ -636,6 +644,7 @@ static int run(struct gd *g, const sigset_t *unblocked)
 		fallback_poll(g, now);
 		ctl_tick(&g->ctl, now);
 		apply_level(g);
+		g->fired_us = 0;
 		proactive_step(g, now);
 		if (g->cfg.metrics_file[0] && now >= g->next_metrics)
 			write_metrics(g, now);

@@ -189,10 +189,15 @@ int write_text(const char *path, const char *s)
 	return ret;
 }
 
-uint64_t now_ms(void)
+uint64_t now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t now_ms(void)
+{
+	return now_us() / 1000u;
 }

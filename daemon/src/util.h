@@ -48,7 +48,8 @@ int read_text(const char *path, char *buf, size_t len);
 /* Write a string (plus newline) in one write(2). 0 or -errno. */
 int write_text(const char *path, const char *s);
 
-/* CLOCK_MONOTONIC in milliseconds. */
+/* CLOCK_MONOTONIC in milliseconds, and in microseconds. */
 uint64_t now_ms(void);
+uint64_t now_us(void);
 
 #endif

@@ -8,7 +8,7 @@ bin=$1
 D=$bin/gemreclaimd
 C=$bin/gemreclaimctl
 root=$(mktemp -d /tmp/gemreclaim-e2e.XXXXXX)
-trap 'kill $pid 2>/dev/null; rm -rf "$root"' EXIT
+trap 'kill $pid $lpid 2>/dev/null; rm -rf "$root"' EXIT
 n=0; rc=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; rc=1; [ -f "$root/log" ] && sed 's/^/# /' "$root/log" | tail -n 15; }
@@ -107,6 +107,31 @@ mv "$root/debug.off" "$root/sys/kernel/debug"
 check "gemreclaimctl exits 3 and says debugfs is not mounted" '[ $e -eq 3 ] && grep -q "not mounted" "$root/err"'
 check "gemreclaimctl shrink --pid writes pages and tgid" \
 	'$C shrink 1M --pid 42 >/dev/null && [ "$(cat $G/shrink)" = "$((1048576 / $(getconf PAGESIZE))) tgid=42" ]'
+
+# 6. the service manager's view: sd_notify messages and the watchdog
+# appending, so that the test can empty the file between steps
+$bin/notify-listen "$root/notify" >>"$root/notes" & lpid=$!
+waitfor '[ -S "$root/notify" ]'
+NOTIFY_SOCKET=$root/notify WATCHDOG_USEC=200000 $D -c "$root/good.conf" 2>"$root/log" & pid=$!
+check "sd_notify: READY=1, then a STATUS line naming the level and devices" \
+	'waitfor "grep -q \"^READY=1\" $root/notes && grep -q \"^STATUS=level none, 1 device, polling PSI averages\" $root/notes"'
+sleep 1.5
+check "watchdog: WATCHDOG=1 about every half period (WATCHDOG_USEC=200000)" \
+	'[ "$(grep -c "^WATCHDOG=1" "$root/notes")" -ge 10 ]'
+: >"$root/notes"
+kill -HUP $pid
+check "sd_notify: SIGHUP sends RELOADING=1 then READY=1" \
+	'waitfor "grep -A9 \"^RELOADING=1\" $root/notes | grep -q \"^READY=1\""'
+kill -TERM $pid; wait $pid
+check "sd_notify: SIGTERM sends STOPPING=1" 'grep -q "^STOPPING=1" "$root/notes"'
+: >"$root/notes"
+NOTIFY_SOCKET=$root/notify WATCHDOG_USEC=200000 WATCHDOG_PID=1 $D -c "$root/good.conf" 2>"$root/log" & pid=$!
+waitfor 'grep -q "^READY=1" "$root/notes"'
+sleep 1
+kill -TERM $pid; wait $pid
+check "watchdog: off when WATCHDOG_PID names another process" \
+	'grep -q "^READY=1" "$root/notes" && ! grep -q "^WATCHDOG=1" "$root/notes"'
+kill $lpid; wait $lpid 2>/dev/null
 
 echo "1..$n"
 exit $rc
