@@ -99,15 +99,9 @@ static void die(const char *what, int err)
 
 static uint64_t parse_size(const char *s)
 {
-	char *end;
-	uint64_t v = strtoull(s, &end, 0);
+	uint64_t v;
 
-	switch (*end) {
-	case 'G': case 'g': v <<= 30; break;
-	case 'M': case 'm': v <<= 20; break;
-	case 'K': case 'k': v <<= 10; break;
-	case 0: break;
-	default:
+	if (gpusim_parse_size(s, &v)) {
 		fprintf(stderr, "bad size '%s'\n", s);
 		exit(EXIT_USAGE);
 	}
@@ -1111,9 +1105,6 @@ static int cmd_hold(unsigned int seconds, uint64_t size)
 	return 0;
 }
 
-/* Bytes of pattern at the start of each page in "sparse"; zeros after. */
-#define SPARSE_PAT	64
-
 static void wait_for_file(const char *path)
 {
 	if (!path)
@@ -1156,36 +1147,6 @@ static unsigned long run_cmds(uint32_t vm, struct drm_gpusim_cmd *cmds, size_t n
 	return failures;
 }
 
-/* Pattern commands (FILL or VERIFY) for the sparse pages of one BO. */
-static size_t sparse_cmds(struct drm_gpusim_cmd *cmds, uint32_t op, uint64_t va,
-			  uint64_t size, uint64_t sd)
-{
-	size_t n = 0;
-	uint64_t off;
-
-	for (off = 0; off < size; off += 4096, n++)
-		cmds[n] = (struct drm_gpusim_cmd){
-			.op = op, .va = va + off, .size = SPARSE_PAT, .seed = sd,
-			.pattern_offset = off,
-		};
-	return n;
-}
-
-/* Mismatching words of a sparse BO seen through mmap. */
-static uint64_t sparse_cpu_check(const uint64_t *p, uint64_t size, uint64_t sd,
-				 uint64_t *first)
-{
-	uint64_t bad = 0, i, w = 4096 / 8;
-
-	for (i = 0; i < size / 8; i++) {
-		uint64_t want = (i % w) < SPARSE_PAT / 8 ? gpusim_pattern(sd, i) : 0;
-
-		if (p[i] != want && !bad++)
-			*first = i * 8;
-	}
-	return bad;
-}
-
 static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const char *waitfile)
 {
 	uint64_t stride = (bo_size + 0xffff) & ~0xffffull, t0 = gpusim_now_ns(), t1;
@@ -1217,12 +1178,9 @@ static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const cha
 		CHECK_CALL(gpusim_vm_map(&dev, vm, handles[b], 0, va, bo_size));
 		maps[b] = map_bo(handles[b], bo_size);
 		if (b % 2) {
-			uint64_t off;
-
-			for (off = 0; off < bo_size; off += 4096)
-				gpusim_cpu_fill((char *)maps[b] + off, SPARSE_PAT, sd, off);
+			gpusim_sparse_cpu_fill(maps[b], bo_size, sd);
 		} else {
-			n = sparse_cmds(cmds, DRM_GPUSIM_CMD_FILL, va, bo_size, sd);
+			n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_FILL, va, bo_size, sd);
 			if (run_cmds(vm, cmds, n, "fill"))
 				fail("gpu_fill");
 		}
@@ -1236,9 +1194,9 @@ static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const cha
 		uint64_t sd = gpusim_pattern(seed, b), va = VA_A + b * stride;
 		uint64_t first = 0, bad;
 
-		n = sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, va, bo_size, sd);
+		n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, va, bo_size, sd);
 		gpu_bad += run_cmds(vms[b * nvms / nbos], cmds, n, "verify");
-		bad = sparse_cpu_check(maps[b], bo_size, sd, &first);
+		bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
 		if (bad && !cpu_bad)
 			printf("cpu_mismatch bo=%lu seed=0x%" PRIx64 " offset=0x%" PRIx64 "\n",
 			       b, sd, first);
@@ -1339,14 +1297,6 @@ static int write_file(const char *path, const char *text)
 	return ret;
 }
 
-static void sparse_fill_cpu(void *p, uint64_t size, uint64_t sd)
-{
-	uint64_t off;
-
-	for (off = 0; off < size; off += 4096)
-		gpusim_cpu_fill((char *)p + off, SPARSE_PAT, sd, off);
-}
-
 /* Ask the shrink file for @pages pages; returns the time in ns. */
 static uint64_t timed_shrink(const char *shrink, uint64_t pages)
 {
@@ -1382,7 +1332,7 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos)
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		die("mmap", -errno);
-	sparse_fill_cpu(p, size, seed);
+	gpusim_sparse_cpu_fill(p, size, seed);
 	t0 = gpusim_now_ns();
 	if (madvise(p, size, MADV_PAGEOUT))
 		die("madvise", -errno);
@@ -1398,7 +1348,7 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos)
 	bo = new_bo(size, 0);
 	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
 	p = map_bo(bo, size);
-	sparse_fill_cpu(p, size, seed);
+	gpusim_sparse_cpu_fill(p, size, seed);
 	munmap(p, size);
 	bo_out = timed_shrink(shrink, pages);
 	t0 = gpusim_now_ns();
@@ -1410,7 +1360,7 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos)
 	dbo = new_bo(size, DRM_GPUSIM_BO_DISCARD_ON_RECLAIM);
 	CHECK_CALL(gpusim_vm_map(&dev, vm, dbo, 0, VA_B, size));
 	p = map_bo(dbo, size);
-	sparse_fill_cpu(p, size, seed);
+	gpusim_sparse_cpu_fill(p, size, seed);
 	munmap(p, size);
 	disc = timed_shrink(shrink, pages);
 	CHECK_CALL(gpusim_bo_close(&dev, dbo));
@@ -1431,7 +1381,7 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos)
 		small[i] = new_bo(4096, 0);
 		if (i % 10 == 0) {
 			p = map_bo(small[i], 4096);
-			sparse_fill_cpu(p, 4096, seed);
+			gpusim_sparse_cpu_fill(p, 4096, seed);
 			munmap(p, 4096);
 		}
 	}

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -285,6 +286,71 @@ uint64_t gpusim_cpu_verify(const void *p, uint64_t size, uint64_t seed,
 		}
 	}
 	return bad;
+}
+
+size_t gpusim_sparse_cmds(struct drm_gpusim_cmd *cmds, uint32_t op, uint64_t va,
+			  uint64_t size, uint64_t seed)
+{
+	size_t n = 0;
+	uint64_t off;
+
+	for (off = 0; off < size; off += GPUSIM_PAGE, n++)
+		cmds[n] = (struct drm_gpusim_cmd){
+			.op = op, .va = va + off, .size = GPUSIM_SPARSE_PAT,
+			.seed = seed, .pattern_offset = off,
+		};
+	return n;
+}
+
+void gpusim_sparse_cpu_fill(void *p, uint64_t size, uint64_t seed)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += GPUSIM_PAGE)
+		gpusim_cpu_fill((char *)p + off, GPUSIM_SPARSE_PAT, seed, off);
+}
+
+uint64_t gpusim_sparse_cpu_check(const void *p, uint64_t size, uint64_t seed,
+				 uint64_t *first)
+{
+	const uint64_t *w = p;
+	uint64_t bad = 0, i, per_page = GPUSIM_PAGE / 8;
+
+	for (i = 0; i < size / 8; i++) {
+		uint64_t want = (i % per_page) < GPUSIM_SPARSE_PAT / 8 ?
+				gpusim_pattern(seed, i) : 0;
+
+		if (w[i] != want && !bad++ && first)
+			*first = i * 8;
+	}
+	return bad;
+}
+
+int gpusim_parse_size(const char *s, uint64_t *out)
+{
+	unsigned int shift = 0;
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;		/* no sign, no blanks */
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'K': case 'k': shift = 10; end++; break;
+	}
+	if (*end)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = (uint64_t)v << shift;
+	return 0;
 }
 
 int gpusim_objects_read(const char *key, long *value)

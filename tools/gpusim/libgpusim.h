@@ -75,6 +75,33 @@ void gpusim_cpu_fill(void *p, uint64_t size, uint64_t seed,
 uint64_t gpusim_cpu_verify(const void *p, uint64_t size, uint64_t seed,
 			   uint64_t pattern_offset, uint64_t *first);
 
+/*
+ * "Sparse" content, for data that must go through zram swap: each page holds
+ * GPUSIM_SPARSE_PAT pattern bytes (the words of a fill at that offset) at its
+ * start, zeros after, so swapped-out pages compress well, unlike pages full
+ * of pattern. Sizes and offsets are multiples of GPUSIM_PAGE.
+ */
+#define GPUSIM_PAGE		4096u
+#define GPUSIM_SPARSE_PAT	64u
+
+/* FILL or VERIFY (@op) commands, one per page of [va, va + size), into
+ * @cmds (size / GPUSIM_PAGE entries). Returns the number of commands. */
+size_t gpusim_sparse_cmds(struct drm_gpusim_cmd *cmds, uint32_t op, uint64_t va,
+			  uint64_t size, uint64_t seed);
+/* Write the sparse content of seed @seed at @p (pattern part only). */
+void gpusim_sparse_cpu_fill(void *p, uint64_t size, uint64_t seed);
+/* Mismatching words of sparse content (zeros included); *first gets the
+ * offset of the first one. */
+uint64_t gpusim_sparse_cpu_check(const void *p, uint64_t size, uint64_t seed,
+				 uint64_t *first);
+
+/*
+ * Parse a size: decimal (or 0x hex) digits with an optional K, M or G
+ * suffix (powers of 1024), nothing after. Returns 0, -EINVAL (malformed)
+ * or -ERANGE (does not fit in 64 bits).
+ */
+int gpusim_parse_size(const char *s, uint64_t *out);
+
 /* Module-wide object counters from debugfs; -ENOENT without debugfs. */
 int gpusim_objects_read(const char *key, long *value);
 

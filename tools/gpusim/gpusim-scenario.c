@@ -1,0 +1,995 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gpusim-scenario: the "many tabs" scenario on the gpusim simulated GPU.
+ *
+ *   gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE] [-w SIZE]
+ *                   [-H SIZE] [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS]
+ *                   [-A SIZE] [-q]
+ *
+ * A browser or compositor session: a coordinator forks CLIENTS client
+ * processes. Each opens the render node itself, creates its own VM, a
+ * working set of BOs of mixed sizes (textures 256 KiB..4 MiB, vertex
+ * buffers 64..256 KiB, chosen from the seed) summing to -w bytes, and a
+ * tiler heap of -H bytes (64 KiB DISCARD_ON_RECLAIM chunks grown with
+ * HEAP_GROW). BO content is "sparse" (pattern bytes at the start of each
+ * page, zeros after; see libgpusim.h), so zram swap holds it cheaply.
+ *
+ * Duty cycle: ACTIVE clients are in the foreground at a time, the next
+ * ACTIVE live clients in round robin every PERIOD_MS; the others are idle
+ * (no job, no CPU access; they sleep in read() on their command pipe). A
+ * client that becomes active first verifies every page of every BO with
+ * GPU VERIFY jobs, so that corruption by swap-out and restore cannot hide,
+ * then runs a frame every FRAME_MS while active: refill the whole heap and
+ * check it in the same jobs (heap content is scratch: never checked across
+ * an idle period, where reclaim may discard it), refill two BOs with the
+ * next generation of their pattern, verify two other BOs.
+ *
+ * Every job a client submits while active is timed from just before the
+ * submit ioctl to its completion; clients keep a latency histogram (and
+ * their counters) in memory shared with the coordinator, which reports
+ * percentiles over all of them. Setup jobs (the first fill, heap growth)
+ * are not counted.
+ *
+ * With -A, an allocator process holds SIZE bytes of anonymous memory (64
+ * pattern bytes per page, zeros after), touching and checking every page
+ * once every ANON_SWEEP_MS.
+ *
+ * The coordinator sets its oom_score_adj to -1000 so that it survives to
+ * report; the children set theirs back to 0, so the OOM killer may pick
+ * them. A client killed by a signal is counted and not restarted; the
+ * scenario goes on with the others.
+ *
+ * Output, key=value lines on stdout: the parameters first ("scenario
+ * seed=..."), "progress ..." every 5 s unless -q, then jobs, activations,
+ * verified_bytes (bytes of the BOs whose every page was checked),
+ * job_lat_p50_us, job_lat_p99_us, job_lat_max_us, mismatches,
+ * clients_killed, anon_killed, elapsed_ms (setup included) and
+ * "result=pass" or "result=fail reason=...". Diagnostics go to stderr.
+ * Exit status: 0 pass, 1 check failed (a mismatch, a process killed), 2
+ * usage, 3 device or ioctl error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libgpusim.h"
+
+#define EXIT_CHECK	1
+#define EXIT_USAGE	2
+#define EXIT_DEVICE	3
+
+#define SC_MAX_CLIENTS		256
+#define SC_MAX_WS		(1ull << 30)	/* working set per client */
+#define SC_HEAP_CHUNK		(64u << 10)
+#define SC_MAX_HEAP		(4096ull * SC_HEAP_CHUNK)
+#define SC_VA_BASE		0x100000000ull
+#define SC_PROGRESS_MS		5000
+#define SC_ANON_SWEEP_MS	5000
+#define SC_REFILL_PER_FRAME	2
+#define SC_VERIFY_PER_FRAME	2
+
+/* Commands on a client's pipe, coordinator to client. */
+#define SC_CMD_ACTIVE	'A'
+#define SC_CMD_IDLE	'I'
+#define SC_CMD_QUIT	'Q'
+
+/*
+ * Latency histogram in microseconds: values below SC_LAT_SUB exact, then
+ * SC_LAT_SUB buckets per power of two (at most 1/32 = 3% wide).
+ */
+#define SC_LAT_SUB_BITS	5
+#define SC_LAT_SUB	(1u << SC_LAT_SUB_BITS)
+#define SC_LAT_BUCKETS	(SC_LAT_SUB * 40)
+
+struct sc_opts {
+	const char *node;
+	uint64_t seed;
+	uint32_t clients;
+	uint32_t active;
+	uint64_t ws;
+	uint64_t heap;
+	uint32_t period_ms;
+	uint32_t frame_ms;
+	uint32_t seconds;
+	uint64_t anon;
+	int quiet;
+};
+
+/*
+ * Per-process counters in memory shared by all processes. Each child
+ * writes only its own slot (relaxed atomic stores); the coordinator reads
+ * them while the children run (progress) and after they are reaped.
+ */
+struct sc_stats {
+	uint64_t jobs;
+	uint64_t activations;
+	uint64_t verified_bytes;
+	uint64_t mismatches;
+	uint64_t lat_max_us;
+	uint32_t ready;
+	uint32_t pad;
+	uint64_t lat[SC_LAT_BUCKETS];
+};
+
+struct sc_bo {
+	uint32_t handle;
+	uint32_t gen;		/* pattern generation: the seed is bo_seed(gen) */
+	uint64_t va;
+	uint64_t size;
+};
+
+/* A client process's state. */
+struct sc_client {
+	const struct sc_opts *o;
+	uint32_t idx;
+	int cmd_fd;
+	struct gpusim_dev dev;
+	uint32_t vm;
+	uint64_t cseed;
+	struct sc_bo *bos;
+	uint32_t nbos;
+	uint32_t heap_chunks;
+	uint64_t heap_va;
+	uint64_t frame;
+	uint32_t next_refill;
+	uint32_t next_verify;
+	struct drm_gpusim_cmd *cmds;
+	struct sc_stats *st;
+	unsigned int reports;
+};
+
+/* A child as the coordinator sees it. */
+struct sc_child {
+	pid_t pid;
+	int cmd_fd;		/* write end of its command pipe, -1 for none */
+	int alive;
+	int active;
+};
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "gpusim-scenario: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nusage: gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE]"
+		" [-w SIZE] [-H SIZE]\n"
+		"                       [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS] [-A SIZE] [-q]\n"
+		"  defaults: -s 1 -c 12 -a 2 -w 24M -H 4M -p 2000 -f 50 -t 60 -A 0;"
+		" sizes take K, M, G\n");
+	exit(EXIT_USAGE);
+}
+
+static uint64_t sc_size_arg(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (gpusim_parse_size(s, &v))
+		usage_error("%s: malformed or too large size", s);
+	if (v < min || v > max) {
+		fprintf(stderr, "gpusim-scenario: %s %s: out of range %" PRIu64 "..%" PRIu64
+			" bytes\n", opt, s, min, max);
+		usage_error("%s: bad value", opt);
+	}
+	return (v + GPUSIM_PAGE - 1) & ~(uint64_t)(GPUSIM_PAGE - 1);
+}
+
+static uint32_t sc_num_arg(const char *opt, const char *s, uint32_t min, uint32_t max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		usage_error("%s: not a number", s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno)
+		usage_error("%s: malformed or too large number", s);
+	if (v < min || v > max) {
+		fprintf(stderr, "gpusim-scenario: %s %s: out of range %u..%u\n", opt, s, min, max);
+		usage_error("%s: bad value", opt);
+	}
+	return (uint32_t)v;
+}
+
+static void sc_parse(int argc, char **argv, struct sc_opts *o)
+{
+	int opt;
+
+	*o = (struct sc_opts){
+		.seed = 1, .clients = 12, .active = 2, .ws = 24ull << 20,
+		.heap = 4ull << 20, .period_ms = 2000, .frame_ms = 50, .seconds = 60,
+	};
+	opterr = 0;
+	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:A:q")) != -1) {
+		switch (opt) {
+		case 'd':
+			if (!*optarg || strlen(optarg) >= sizeof(((struct gpusim_dev *)0)->path))
+				usage_error("-d %s: empty or too long", optarg);
+			o->node = optarg;
+			break;
+		case 's':
+			if (gpusim_parse_size(optarg, &o->seed) || strpbrk(optarg, "KkMmGg"))
+				usage_error("-s %s: not a 64-bit number", optarg);
+			break;
+		case 'c': o->clients = sc_num_arg("-c", optarg, 1, SC_MAX_CLIENTS); break;
+		case 'a': o->active = sc_num_arg("-a", optarg, 1, SC_MAX_CLIENTS); break;
+		case 'w': o->ws = sc_size_arg("-w", optarg, 1, SC_MAX_WS); break;
+		case 'H': o->heap = sc_size_arg("-H", optarg, 0, SC_MAX_HEAP); break;
+		case 'p': o->period_ms = sc_num_arg("-p", optarg, 10, 3600000); break;
+		case 'f': o->frame_ms = sc_num_arg("-f", optarg, 1, 60000); break;
+		case 't': o->seconds = sc_num_arg("-t", optarg, 1, 86400); break;
+		case 'A': o->anon = sc_size_arg("-A", optarg, 0, 1ull << 40); break;
+		case 'q': o->quiet = 1; break;
+		case ':': usage_error("option -%s needs a value", (char[]){ (char)optopt, 0 }); break;
+		default: usage_error("unknown option -%s", (char[]){ (char)optopt, 0 }); break;
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->active > o->clients)
+		usage_error("%s", "-a ACTIVE must not exceed -c CLIENTS");
+}
+
+static uint64_t sc_now_ms(void)
+{
+	return gpusim_now_ns() / 1000000;
+}
+
+static void sc_sleep_until_ms(uint64_t t_ms)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(t_ms / 1000), .tv_nsec = (long)(t_ms % 1000) * 1000000,
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* Best effort: the guest runs us as root; elsewhere the default stays. */
+static void sc_set_oom_score_adj(const char *value)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		fprintf(stderr, "gpusim-scenario: oom_score_adj %s: %s\n", value, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Children die with the coordinator instead of running on unattended. */
+static void sc_child_init(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(EXIT_DEVICE);
+	sc_set_oom_score_adj("0");
+	signal(SIGPIPE, SIG_DFL);
+}
+
+/* histogram ---------------------------------------------------------------- */
+
+static unsigned int sc_lat_bucket(uint64_t us)
+{
+	unsigned int e, idx;
+
+	if (us < SC_LAT_SUB)
+		return (unsigned int)us;
+	e = 63 - (unsigned int)__builtin_clzll(us);
+	idx = (e - SC_LAT_SUB_BITS + 1) * SC_LAT_SUB +
+	      (unsigned int)((us >> (e - SC_LAT_SUB_BITS)) & (SC_LAT_SUB - 1));
+	return idx < SC_LAT_BUCKETS ? idx : SC_LAT_BUCKETS - 1;
+}
+
+/* The middle of bucket @idx, in microseconds. */
+static uint64_t sc_lat_value(unsigned int idx)
+{
+	unsigned int e;
+
+	if (idx < SC_LAT_SUB)
+		return idx;
+	e = idx / SC_LAT_SUB + SC_LAT_SUB_BITS - 1;
+	return ((uint64_t)(SC_LAT_SUB + idx % SC_LAT_SUB) << (e - SC_LAT_SUB_BITS)) +
+	       ((1ull << (e - SC_LAT_SUB_BITS)) >> 1);
+}
+
+/* The @pct percentile of @hist (@total samples), at most @max. */
+static uint64_t sc_lat_percentile(const uint64_t *hist, uint64_t total, unsigned int pct,
+				  uint64_t max)
+{
+	uint64_t rank = (total * pct + 99) / 100, seen = 0;
+	unsigned int i;
+
+	if (!total)
+		return 0;
+	for (i = 0; i < SC_LAT_BUCKETS; i++) {
+		seen += hist[i];
+		if (seen >= rank)
+			break;
+	}
+	return sc_lat_value(i) < max ? sc_lat_value(i) : max;
+}
+
+static void sc_add(uint64_t *counter, uint64_t n)
+{
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
+
+static uint64_t sc_get(const uint64_t *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+/* client ------------------------------------------------------------------- */
+
+static uint64_t sc_rand(uint64_t *state)
+{
+	return gpusim_pattern((*state)++, 0x7ab5);
+}
+
+static uint64_t sc_bo_seed(const struct sc_client *c, uint32_t b, uint32_t gen)
+{
+	return gpusim_pattern(gpusim_pattern(c->cseed, b), gen);
+}
+
+static void __attribute__((noreturn)) sc_client_die(struct sc_client *c, const char *what,
+						    int err)
+{
+	fprintf(stderr, "gpusim-scenario: client %u: %s: %s\n", c->idx, what, strerror(-err));
+	_exit(EXIT_DEVICE);
+}
+
+/*
+ * Run @n commands in jobs of at most GPUSIM_MAX_CMDS commands. A job that
+ * stops on a mismatch or a fault counts one mismatch and the rest of its
+ * commands is resubmitted. @timed: count the jobs and their latency.
+ */
+static void sc_run(struct sc_client *c, const struct drm_gpusim_cmd *cmds, size_t n,
+		   int timed)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t count = n - i > GPUSIM_MAX_CMDS ? GPUSIM_MAX_CMDS : (uint32_t)(n - i);
+		struct drm_gpusim_job_wait w;
+		uint64_t t0, us;
+		uint32_t job;
+		int ret;
+
+		t0 = gpusim_now_ns();
+		ret = gpusim_submit(&c->dev, c->vm, cmds + i, count, 0, 0, &job);
+		if (ret)
+			sc_client_die(c, "submit", ret);
+		ret = gpusim_job_wait(&c->dev, job, -1, &w);
+		if (ret)
+			sc_client_die(c, "job wait", ret);
+		if (timed) {
+			us = (gpusim_now_ns() - t0) / 1000;
+			sc_add(&c->st->jobs, 1);
+			sc_add(&c->st->lat[sc_lat_bucket(us)], 1);
+			if (us > sc_get(&c->st->lat_max_us))
+				__atomic_store_n(&c->st->lat_max_us, us, __ATOMIC_RELAXED);
+		}
+		switch (w.status) {
+		case DRM_GPUSIM_JOB_DONE:
+			i += count;
+			continue;
+		case DRM_GPUSIM_JOB_MISMATCH:
+		case DRM_GPUSIM_JOB_FAULT:
+			sc_add(&c->st->mismatches, 1);
+			if (c->reports++ < 5)
+				fprintf(stderr, "gpusim-scenario: client %u: %s va=0x%" PRIx64
+					" expected=0x%" PRIx64 " actual=0x%" PRIx64 " frame=%" PRIu64
+					"\n", c->idx, gpusim_job_status_name(w.status),
+					(uint64_t)w.fault_va, (uint64_t)w.expected,
+					(uint64_t)w.actual, c->frame);
+			i += w.failed_cmd + 1;
+			continue;
+		default:
+			sc_client_die(c, gpusim_job_status_name(w.status), -(int)(w.error ?: EIO));
+		}
+	}
+}
+
+static void sc_bo_fill(struct sc_client *c, uint32_t b, int timed)
+{
+	struct sc_bo *bo = &c->bos[b];
+	size_t n = gpusim_sparse_cmds(c->cmds, DRM_GPUSIM_CMD_FILL, bo->va, bo->size,
+				      sc_bo_seed(c, b, bo->gen));
+
+	sc_run(c, c->cmds, n, timed);
+}
+
+static void sc_bo_verify(struct sc_client *c, uint32_t b)
+{
+	struct sc_bo *bo = &c->bos[b];
+	size_t n = gpusim_sparse_cmds(c->cmds, DRM_GPUSIM_CMD_VERIFY, bo->va, bo->size,
+				      sc_bo_seed(c, b, bo->gen));
+
+	sc_run(c, c->cmds, n, 1);
+	sc_add(&c->st->verified_bytes, bo->size);
+}
+
+/*
+ * The heap is scratch: fill it with this frame's pattern and check it in
+ * the same jobs (each job fills and checks 128 pages), while the VM is
+ * busy, so reclaim can not discard it in between.
+ */
+static void sc_heap_frame(struct sc_client *c)
+{
+	uint64_t sd = gpusim_pattern(c->cseed ^ 0x4ea9, c->frame);
+	uint64_t pages = (uint64_t)c->heap_chunks * SC_HEAP_CHUNK / GPUSIM_PAGE, p;
+	const uint64_t per_job = GPUSIM_MAX_CMDS / 2;
+
+	for (p = 0; p < pages; p += per_job) {
+		uint64_t np = pages - p < per_job ? pages - p : per_job;
+		uint64_t va = c->heap_va + p * GPUSIM_PAGE, off = p * GPUSIM_PAGE;
+		size_t n = gpusim_sparse_cmds(c->cmds, DRM_GPUSIM_CMD_FILL, va,
+					      np * GPUSIM_PAGE, sd), k;
+
+		for (k = 0; k < n; k++)
+			c->cmds[k].pattern_offset += off;
+		memcpy(c->cmds + n, c->cmds, n * sizeof(*c->cmds));
+		for (k = n; k < 2 * n; k++)
+			c->cmds[k].op = DRM_GPUSIM_CMD_VERIFY;
+		sc_run(c, c->cmds, 2 * n, 1);
+	}
+}
+
+static void sc_frame(struct sc_client *c)
+{
+	uint32_t i;
+
+	c->frame++;
+	if (c->heap_chunks)
+		sc_heap_frame(c);
+	for (i = 0; i < SC_REFILL_PER_FRAME && i < c->nbos; i++) {
+		uint32_t b = c->next_refill++ % c->nbos;
+
+		c->bos[b].gen++;
+		sc_bo_fill(c, b, 1);
+	}
+	for (i = 0; i < SC_VERIFY_PER_FRAME && i < c->nbos; i++)
+		sc_bo_verify(c, c->next_verify++ % c->nbos);
+}
+
+static void sc_client_setup(struct sc_client *c)
+{
+	const struct sc_opts *o = c->o;
+	struct drm_gpusim_vm_create vc;
+	uint64_t rng = c->cseed, left = o->ws, va = SC_VA_BASE, max_page_cmds = 0;
+	uint32_t b, cap = 16;
+	int ret;
+
+	ret = gpusim_open(&c->dev, o->node);
+	if (ret)
+		sc_client_die(c, "open", ret);
+	c->heap_chunks = (uint32_t)(o->heap / SC_HEAP_CHUNK);
+	ret = gpusim_vm_create_heap(&c->dev, SC_HEAP_CHUNK, c->heap_chunks ?: 1, &vc);
+	if (ret)
+		sc_client_die(c, "vm create", ret);
+	c->vm = vc.vm_id;
+	c->heap_va = vc.heap_va;
+
+	c->bos = calloc(cap, sizeof(*c->bos));
+	if (!c->bos)
+		sc_client_die(c, "alloc", -ENOMEM);
+	while (left) {
+		uint64_t r = sc_rand(&rng), size;
+
+		if (r % 3 == 0)	/* vertex buffer, 64..256 KiB */
+			size = (64ull << 10) + (r >> 8) % 49 * GPUSIM_PAGE;
+		else		/* texture, 256 KiB..4 MiB */
+			size = (256ull << 10) + (r >> 8) % 61 * (64ull << 10);
+		if (size > left)
+			size = left;
+		if (c->nbos == cap) {
+			struct sc_bo *nb = realloc(c->bos, 2 * cap * sizeof(*nb));
+
+			if (!nb)
+				sc_client_die(c, "alloc", -ENOMEM);
+			c->bos = nb;
+			cap *= 2;
+		}
+		c->bos[c->nbos] = (struct sc_bo){ .va = va, .size = size };
+		va += size + (64ull << 10);	/* a guard gap */
+		left -= size;
+		if (size / GPUSIM_PAGE > max_page_cmds)
+			max_page_cmds = size / GPUSIM_PAGE;
+		c->nbos++;
+	}
+	if (max_page_cmds < GPUSIM_MAX_CMDS)
+		max_page_cmds = GPUSIM_MAX_CMDS;
+	c->cmds = calloc(max_page_cmds, sizeof(*c->cmds));
+	if (!c->cmds)
+		sc_client_die(c, "alloc", -ENOMEM);
+
+	for (b = 0; b < c->nbos; b++) {
+		struct sc_bo *bo = &c->bos[b];
+
+		ret = gpusim_bo_create(&c->dev, bo->size, 0, &bo->handle);
+		if (ret)
+			sc_client_die(c, "bo create", ret);
+		ret = gpusim_vm_map(&c->dev, c->vm, bo->handle, 0, bo->va, bo->size);
+		if (ret)
+			sc_client_die(c, "vm bind", ret);
+		sc_bo_fill(c, b, 0);
+	}
+	if (c->heap_chunks) {
+		struct drm_gpusim_cmd grow = {
+			.op = DRM_GPUSIM_CMD_HEAP_GROW, .size = c->heap_chunks,
+		};
+
+		sc_run(c, &grow, 1, 0);
+	}
+}
+
+/*
+ * Read what the coordinator sent (at least one byte: blocks while there is
+ * none). Returns the command that decides: QUIT if any, else the last one.
+ */
+static int sc_read_cmd(struct sc_client *c)
+{
+	char buf[64];
+	ssize_t n, i;
+
+	do
+		n = read(c->cmd_fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return SC_CMD_QUIT;	/* the coordinator is gone */
+	for (i = 0; i < n; i++)
+		if (buf[i] == SC_CMD_QUIT)
+			return SC_CMD_QUIT;
+	return buf[n - 1];
+}
+
+/* Active: verify everything, then frames until told otherwise. */
+static int sc_client_active(struct sc_client *c)
+{
+	uint64_t next = sc_now_ms();
+	uint32_t b;
+
+	sc_add(&c->st->activations, 1);
+	for (b = 0; b < c->nbos; b++)
+		sc_bo_verify(c, b);
+	for (;;) {
+		struct pollfd pfd = { .fd = c->cmd_fd, .events = POLLIN };
+		uint64_t now = sc_now_ms();
+		int ret, cmd;
+
+		ret = poll(&pfd, 1, next > now ? (int)(next - now) : 0);
+		if (ret < 0 && errno != EINTR)
+			sc_client_die(c, "poll", -errno);
+		if (ret > 0) {
+			cmd = sc_read_cmd(c);
+			if (cmd != SC_CMD_ACTIVE)
+				return cmd;
+			continue;
+		}
+		if (ret == 0) {
+			sc_frame(c);
+			next += c->o->frame_ms;
+			now = sc_now_ms();
+			if (next < now)
+				next = now;	/* late: no burst of frames to catch up */
+		}
+	}
+}
+
+static void __attribute__((noreturn)) sc_client_main(const struct sc_opts *o, uint32_t idx,
+						     int cmd_fd, int ready_fd,
+						     struct sc_stats *st)
+{
+	struct sc_client c = {
+		.o = o, .idx = idx, .cmd_fd = cmd_fd, .st = st,
+		.cseed = gpusim_pattern(o->seed, 0x100000 + idx),
+	};
+	int cmd;
+
+	sc_child_init();
+	sc_client_setup(&c);
+	__atomic_store_n(&st->ready, 1, __ATOMIC_RELEASE);
+	if (write(ready_fd, "r", 1) < 0)
+		sc_client_die(&c, "ready pipe", -errno);
+	close(ready_fd);
+
+	for (cmd = sc_read_cmd(&c); cmd != SC_CMD_QUIT; ) {
+		if (cmd == SC_CMD_ACTIVE)
+			cmd = sc_client_active(&c);
+		else
+			cmd = sc_read_cmd(&c);	/* idle: sleep in read() */
+	}
+	gpusim_close(&c.dev);
+	_exit(0);
+}
+
+/* anonymous memory ---------------------------------------------------------- */
+
+static void __attribute__((noreturn)) sc_anon_main(const struct sc_opts *o, int ready_fd,
+						   struct sc_stats *st)
+{
+	uint64_t pages = o->anon / GPUSIM_PAGE, chunk = 256, p, sd = gpusim_pattern(o->seed, 0xa404);
+	uint64_t nap_us = (uint64_t)SC_ANON_SWEEP_MS * 1000 * chunk / (pages ? pages : 1);
+	uint64_t *m;
+
+	sc_child_init();
+	m = mmap(NULL, o->anon, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		fprintf(stderr, "gpusim-scenario: anon mmap: %s\n", strerror(errno));
+		_exit(EXIT_DEVICE);
+	}
+	gpusim_sparse_cpu_fill(m, o->anon, sd);
+	__atomic_store_n(&st->ready, 1, __ATOMIC_RELEASE);
+	if (write(ready_fd, "r", 1) < 0)
+		_exit(EXIT_DEVICE);
+	close(ready_fd);
+	if (nap_us < 1000)
+		nap_us = 1000;
+	for (;;) {
+		for (p = 0; p < pages; p++) {
+			volatile uint64_t *w = m + p * (GPUSIM_PAGE / 8);
+
+			if (w[1] != gpusim_pattern(sd, p * (GPUSIM_PAGE / 8) + 1)) {
+				fprintf(stderr, "gpusim-scenario: anon page %" PRIu64
+					" lost its content\n", p);
+				sc_add(&st->mismatches, 1);
+				_exit(EXIT_CHECK);
+			}
+			w[7]++;		/* touch: keep it dirty and recently used */
+			if (p % chunk == chunk - 1)
+				usleep((useconds_t)nap_us);
+		}
+		if (pages < chunk)
+			usleep((useconds_t)nap_us);
+	}
+}
+
+/* coordinator --------------------------------------------------------------- */
+
+struct sc_coord {
+	const struct sc_opts *o;
+	struct sc_stats *stats;		/* clients[0..N), then the allocator */
+	struct sc_child *child;		/* the same order */
+	uint32_t nchild;
+	uint32_t killed;
+	int anon_killed;
+	int anon_stopping;
+	int device_error;
+	int check_error;
+	uint32_t cursor;
+};
+
+static void sc_send(struct sc_child *ch, char cmd)
+{
+	if (ch->alive && ch->cmd_fd >= 0 && write(ch->cmd_fd, &cmd, 1) < 0 && errno != EPIPE)
+		fprintf(stderr, "gpusim-scenario: command pipe: %s\n", strerror(errno));
+}
+
+/* Reap exited children; @block: wait for all of them. */
+static void sc_reap(struct sc_coord *s, int block)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, block ? 0 : WNOHANG)) > 0) {
+		uint32_t i;
+		int is_anon;
+
+		for (i = 0; i < s->nchild && s->child[i].pid != pid; i++)
+			;
+		if (i == s->nchild)
+			continue;
+		is_anon = i == s->o->clients;
+		s->child[i].alive = 0;
+		s->child[i].active = 0;
+		if (s->child[i].cmd_fd >= 0)
+			close(s->child[i].cmd_fd);
+		s->child[i].cmd_fd = -1;
+		if (WIFSIGNALED(status)) {
+			if (is_anon && s->anon_stopping && WTERMSIG(status) == SIGTERM)
+				continue;
+			fprintf(stderr, "gpusim-scenario: %s %u (pid %d) killed by signal %d\n",
+				is_anon ? "allocator" : "client", i, (int)pid, WTERMSIG(status));
+			if (is_anon)
+				s->anon_killed = 1;
+			else
+				s->killed++;
+		} else if (WEXITSTATUS(status) == EXIT_CHECK) {
+			s->check_error = 1;
+		} else if (WEXITSTATUS(status)) {
+			fprintf(stderr, "gpusim-scenario: %s %u exited %d\n",
+				is_anon ? "allocator" : "client", i, WEXITSTATUS(status));
+			s->device_error = 1;
+		}
+	}
+}
+
+static int sc_all_ready(struct sc_coord *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nchild; i++)
+		if (s->child[i].alive && !__atomic_load_n(&s->stats[i].ready, __ATOMIC_ACQUIRE))
+			return 0;
+	return 1;
+}
+
+static void sc_wait_ready(struct sc_coord *s, int ready_fd)
+{
+	while (!sc_all_ready(s) && !s->device_error) {
+		struct pollfd pfd = { .fd = ready_fd, .events = POLLIN };
+		char buf[64];
+
+		if (poll(&pfd, 1, 200) > 0 && read(ready_fd, buf, sizeof(buf)) < 0)
+			break;
+		sc_reap(s, 0);
+	}
+}
+
+static pid_t sc_fork(struct sc_coord *s)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "gpusim-scenario: fork: %s\n", strerror(errno));
+		s->device_error = 1;
+	}
+	return pid;
+}
+
+/* Start the allocator (if any) and wait until its memory is written. */
+static void sc_start_anon(struct sc_coord *s, int ready_fd[2])
+{
+	uint32_t a = s->o->clients;
+	pid_t pid;
+
+	if (!s->o->anon)
+		return;
+	pid = sc_fork(s);
+	if (pid == 0) {
+		close(ready_fd[0]);
+		sc_anon_main(s->o, ready_fd[1], &s->stats[a]);
+	}
+	if (pid < 0)
+		return;
+	s->child[a] = (struct sc_child){ .pid = pid, .cmd_fd = -1, .alive = 1 };
+	sc_wait_ready(s, ready_fd[0]);
+}
+
+static void sc_start_clients(struct sc_coord *s, int ready_fd[2])
+{
+	uint32_t i, j;
+
+	for (i = 0; i < s->o->clients && !s->device_error; i++) {
+		int p[2];
+		pid_t pid;
+
+		if (pipe2(p, O_CLOEXEC)) {
+			fprintf(stderr, "gpusim-scenario: pipe: %s\n", strerror(errno));
+			s->device_error = 1;
+			break;
+		}
+		pid = sc_fork(s);
+		if (pid == 0) {
+			/* Only our own read end: EOF when the coordinator goes. */
+			for (j = 0; j < i; j++)
+				if (s->child[j].cmd_fd >= 0)
+					close(s->child[j].cmd_fd);
+			close(p[1]);
+			close(ready_fd[0]);
+			sc_client_main(s->o, i, p[0], ready_fd[1], &s->stats[i]);
+		}
+		close(p[0]);
+		if (pid < 0) {
+			close(p[1]);
+			break;
+		}
+		s->child[i] = (struct sc_child){ .pid = pid, .cmd_fd = p[1], .alive = 1 };
+	}
+	sc_wait_ready(s, ready_fd[0]);
+}
+
+/* The next ACTIVE live clients after the cursor become the active set. */
+static void sc_rotate(struct sc_coord *s)
+{
+	uint32_t n = s->o->clients, want = s->o->active, i, k, picked = 0;
+	int next[SC_MAX_CLIENTS] = { 0 };
+
+	for (k = 0; k < n && picked < want; k++) {
+		i = (s->cursor + k) % n;
+		if (s->child[i].alive) {
+			next[i] = 1;
+			picked++;
+			s->cursor = (i + 1) % n;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (s->child[i].active && !next[i]) {
+			sc_send(&s->child[i], SC_CMD_IDLE);
+			s->child[i].active = 0;
+		}
+	for (i = 0; i < n; i++)
+		if (next[i] && !s->child[i].active) {
+			sc_send(&s->child[i], SC_CMD_ACTIVE);
+			s->child[i].active = 1;
+		}
+}
+
+struct sc_totals {
+	uint64_t jobs, activations, verified_bytes, mismatches, lat_max_us;
+	uint64_t lat[SC_LAT_BUCKETS];
+};
+
+static void sc_sum(const struct sc_coord *s, struct sc_totals *t)
+{
+	uint32_t i, k;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < s->nchild; i++) {
+		const struct sc_stats *st = &s->stats[i];
+
+		t->jobs += sc_get(&st->jobs);
+		t->activations += sc_get(&st->activations);
+		t->verified_bytes += sc_get(&st->verified_bytes);
+		t->mismatches += sc_get(&st->mismatches);
+		if (sc_get(&st->lat_max_us) > t->lat_max_us)
+			t->lat_max_us = sc_get(&st->lat_max_us);
+		for (k = 0; k < SC_LAT_BUCKETS; k++)
+			t->lat[k] += sc_get(&st->lat[k]);
+	}
+}
+
+static void sc_progress(struct sc_coord *s, uint64_t t_ms)
+{
+	struct sc_totals t;
+	uint32_t i;
+	const char *sep = "";
+
+	sc_sum(s, &t);
+	printf("progress t=%" PRIu64 " active=", t_ms / 1000);
+	for (i = 0; i < s->o->clients; i++)
+		if (s->child[i].active) {
+			printf("%s%u", sep, i);
+			sep = ",";
+		}
+	printf(" jobs=%" PRIu64 " mismatches=%" PRIu64 " killed=%u\n", t.jobs, t.mismatches,
+	       s->killed);
+	fflush(stdout);
+}
+
+static void sc_schedule(struct sc_coord *s)
+{
+	uint64_t start = sc_now_ms(), end = start + (uint64_t)s->o->seconds * 1000;
+	uint64_t next_switch = start, next_progress = start + SC_PROGRESS_MS;
+
+	for (;;) {
+		uint64_t now = sc_now_ms(), wake;
+
+		sc_reap(s, 0);
+		if (now >= end || s->device_error)
+			break;
+		if (now >= next_switch) {
+			sc_rotate(s);
+			next_switch += s->o->period_ms;
+		}
+		if (now >= next_progress) {
+			if (!s->o->quiet)
+				sc_progress(s, now - start);
+			next_progress += SC_PROGRESS_MS;
+		}
+		wake = next_switch < next_progress ? next_switch : next_progress;
+		if (wake > end)
+			wake = end;
+		/* Wake at least once a second to notice dead children. */
+		if (wake > now + 1000)
+			wake = now + 1000;
+		sc_sleep_until_ms(wake);
+	}
+}
+
+static void sc_stop(struct sc_coord *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->o->clients; i++)
+		sc_send(&s->child[i], SC_CMD_QUIT);
+	if (s->o->anon && s->child[s->o->clients].alive) {
+		s->anon_stopping = 1;
+		kill(s->child[s->o->clients].pid, SIGTERM);
+	}
+	sc_reap(s, 1);
+}
+
+int main(int argc, char **argv)
+{
+	struct sc_opts o;
+	struct sc_coord s = { .o = &o };
+	struct sc_totals t;
+	struct gpusim_dev dev;
+	uint64_t start = sc_now_ms();
+	int ready_fd[2], ret;
+	const char *reason = NULL;
+	size_t shm_size;
+
+	sc_parse(argc, argv, &o);
+	printf("scenario seed=%" PRIu64 " clients=%u active=%u working_set=%" PRIu64
+	       " heap=%" PRIu64 " period_ms=%u frame_ms=%u seconds=%u anon=%" PRIu64 "\n",
+	       o.seed, o.clients, o.active, o.ws, o.heap, o.period_ms, o.frame_ms, o.seconds,
+	       o.anon);
+	fflush(stdout);
+
+	/* The device must be there before anything is started. */
+	ret = gpusim_open(&dev, o.node);
+	if (ret) {
+		fprintf(stderr, "gpusim-scenario: open %s: %s\n", o.node ? o.node : "(gpusim)",
+			strerror(-ret));
+		printf("result=fail reason=device_error\n");
+		return EXIT_DEVICE;
+	}
+	gpusim_close(&dev);
+
+	sc_set_oom_score_adj("-1000");
+	signal(SIGPIPE, SIG_IGN);
+	s.nchild = o.clients + 1;
+	shm_size = s.nchild * sizeof(*s.stats);
+	s.stats = mmap(NULL, shm_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	s.child = calloc(s.nchild, sizeof(*s.child));
+	if (s.stats == MAP_FAILED || !s.child || pipe2(ready_fd, O_CLOEXEC)) {
+		fprintf(stderr, "gpusim-scenario: setup: %s\n", strerror(errno));
+		printf("result=fail reason=device_error\n");
+		return EXIT_DEVICE;
+	}
+	for (uint32_t i = 0; i < s.nchild; i++)
+		s.child[i].cmd_fd = -1;
+
+	sc_start_anon(&s, ready_fd);
+	sc_start_clients(&s, ready_fd);
+	close(ready_fd[1]);
+	close(ready_fd[0]);
+	fprintf(stderr, "gpusim-scenario: setup took %" PRIu64 " ms\n", sc_now_ms() - start);
+	if (!s.device_error)
+		sc_schedule(&s);
+	sc_stop(&s);
+
+	sc_sum(&s, &t);
+	printf("jobs=%" PRIu64 "\n", t.jobs);
+	printf("activations=%" PRIu64 "\n", t.activations);
+	printf("verified_bytes=%" PRIu64 "\n", t.verified_bytes);
+	printf("job_lat_p50_us=%" PRIu64 "\n", sc_lat_percentile(t.lat, t.jobs, 50, t.lat_max_us));
+	printf("job_lat_p99_us=%" PRIu64 "\n", sc_lat_percentile(t.lat, t.jobs, 99, t.lat_max_us));
+	printf("job_lat_max_us=%" PRIu64 "\n", t.lat_max_us);
+	printf("mismatches=%" PRIu64 "\n", t.mismatches);
+	printf("clients_killed=%u\n", s.killed);
+	printf("anon_killed=%d\n", s.anon_killed);
+	printf("elapsed_ms=%" PRIu64 "\n", sc_now_ms() - start);
+
+	if (s.device_error)
+		reason = "device_error";
+	else if (t.mismatches || s.check_error)
+		reason = "mismatches";
+	else if (s.killed)
+		reason = "client_killed";
+	else if (s.anon_killed)
+		reason = "anon_killed";
+	if (reason)
+		printf("result=fail reason=%s\n", reason);
+	else
+		printf("result=pass\n");
+	munmap(s.stats, shm_size);
+	free(s.child);
+	return s.device_error ? EXIT_DEVICE : reason ? EXIT_CHECK : 0;
+}
