@@ -806,11 +806,11 @@ static void sc_start_clients(struct sc_coord *s, int ready_fd[2])
 /* The next ACTIVE live clients after the cursor become the active set. */
 static void sc_rotate(struct sc_coord *s)
 {
-	uint32_t n = s->o->clients, want = s->o->active, i, k, picked = 0;
+	uint32_t n = s->o->clients, want = s->o->active, base = s->cursor, i, k, picked = 0;
 	int next[SC_MAX_CLIENTS] = { 0 };
 
 	for (k = 0; k < n && picked < want; k++) {
-		i = (s->cursor + k) % n;
+		i = (base + k) % n;
 		if (s->child[i].alive) {
 			next[i] = 1;
 			picked++;

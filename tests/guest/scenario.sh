@@ -1,0 +1,81 @@
+#!/bin/sh
+# vm: --mem 512M --swap 1G --timeout 420
+# The "many tabs" scenario (gpusim-scenario) with reclaim on: clients whose
+# BOs and tiler heaps together exceed 80% of the guest's RAM, plus some
+# anonymous memory, take turns in the foreground. Passes when the run ends
+# with result=pass, 0 mismatches (every activation re-verified every page of
+# the client's BOs after they were swapped out and restored), no process
+# killed, jobs run, BO memory swapped out during the run (sampled from
+# $R/stats while it runs, and the reclaimed and swap-in counters grew), and
+# no OOM kill in the kernel log. Bad arguments exit 2 first, creating
+# nothing. Shorter and smaller on the debug kernel.
+. /tests/guest/lib.sh
+reclaim_require
+command -v gpusim-scenario >/dev/null || skip "gpusim-scenario not built"
+grep -q zram0 /proc/swaps || fail "no zram swap"
+
+# Usage errors: exit 2, no client started.
+for args in "-c 0" "-a 3 -c 2" "-w 12X" "-p 1" "-t 99999999999"; do
+	# shellcheck disable=SC2086
+	gpusim-scenario $args >/tmp/usage 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || { cat /tmp/usage; fail "gpusim-scenario $args exited $rc, not 2"; }
+done
+note "usage errors exit 2"
+
+mem_kb=$(kv /proc/meminfo MemTotal:)
+if [ "${GR_KERNEL:-stock}" = debug ]; then
+	clients=4 seconds=15 anon=16M
+else
+	clients=6 seconds=24 anon=32M
+fi
+heap_mb=4
+ws_mb=$((mem_kb * 85 / 100 / 1024 / clients - heap_mb))
+note "MemTotal ${mem_kb} kB; $clients clients of ${ws_mb}+${heap_mb} MiB, $anon anon"
+# Clients are idle for (clients / 2 - 1) periods of 1.5 s at a time: let
+# idle-vm-first take them after 1 s.
+echo "discard idle-vm-first swapout" >"$K/policy"
+echo 1000 >"$K/idle_threshold_ms"
+reclaimed0=$(($(rstat idle-vm-first_reclaimed) + $(rstat swapout_reclaimed)))
+swapin0=$(rstat swapin_pages)
+
+# Sample the swapped-out BO bytes while the scenario runs.
+(
+	max=0
+	while [ ! -e /tmp/done.$$ ]; do
+		s=$(rstat swapped_bytes)
+		[ "$s" -gt "$max" ] && max=$s && echo "$max" >/tmp/swapped_max
+		sleep 1
+	done
+) &
+sampler=$!
+echo 0 >/tmp/swapped_max
+seed=$(date +%s)
+note "seed $seed"
+gpusim-scenario -q -s "$seed" -c $clients -a 2 -w "${ws_mb}M" -H "${heap_mb}M" \
+	-p 1500 -f 50 -t $seconds -A $anon >/tmp/sc 2>/tmp/sc.err
+rc=$?
+touch /tmp/done.$$
+wait $sampler
+cat /tmp/sc /tmp/sc.err
+
+[ $rc -eq 0 ] || fail "gpusim-scenario exited $rc"
+get() { sed -n "s/^$1=//p" /tmp/sc | head -n 1; }
+expect_eq "result" "$(get result)" pass
+expect_eq "mismatches" "$(get mismatches)" 0
+expect_eq "clients killed" "$(get clients_killed)" 0
+expect_eq "allocator killed" "$(get anon_killed)" 0
+expect_gt "jobs" "$(get jobs)" 0
+expect_gt "activations beyond the first round" "$(get activations)" "$clients"
+expect_gt "BO bytes swapped out during the run (max sampled)" "$(cat /tmp/swapped_max)" 0
+reclaimed=$(($(rstat idle-vm-first_reclaimed) + $(rstat swapout_reclaimed) - reclaimed0))
+expect_gt "pages swapped out by reclaim" "$reclaimed" 0
+# What was swapped out was brought back and verified by an activation.
+expect_gt "swap-in pages" "$(($(rstat swapin_pages) - swapin0))" 0
+grep -v ' 0$' "$R/stats"
+if dmesg | grep -q -i -E 'out of memory|oom-kill|killed process'; then
+	dmesg | grep -i -E 'out of memory|oom-kill|killed process'
+	fail "OOM kill in the kernel log"
+fi
+note "no OOM kill"
+gpusim_counters_zero
