@@ -183,6 +183,7 @@ static const struct opt proactive_opts[] = {
 static const struct opt root_opts[] = {
 	{ .name = "log_level", .type = OPT_LOGLEVEL, .off = offsetof(struct config, log_level) },
 	{ .name = "dry_run", .type = OPT_BOOL, .off = offsetof(struct config, dry_run) },
+	{ .name = "lock_memory", .type = OPT_BOOL, .off = offsetof(struct config, lock_memory) },
 	{ .name = "metrics_file", .type = OPT_STRING,
 	  .off = offsetof(struct config, metrics_file), .size = PATH_MAX,
 	  .check = check_abs_or_empty },
@@ -222,6 +223,7 @@ void config_defaults(struct config *c)
 
 	memset(c, 0, sizeof(*c));
 	c->log_level = LOG_INFO;
+	c->lock_memory = true;
 	c->metrics_interval_ms = 15000;
 	strcpy(c->pressure_source, "system");
 	c->poll_interval_ms = 2000;

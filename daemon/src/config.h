@@ -44,6 +44,7 @@ struct proactive {
 struct config {
 	int log_level;			/* syslog priority */
 	bool dry_run;
+	bool lock_memory;	/* mlockall(MCL_ONFAULT): pages used stay in RAM */
 	char metrics_file[PATH_MAX];	/* "" disables */
 	uint32_t metrics_interval_ms;
 
