@@ -24,16 +24,19 @@ done
 note "usage errors exit 2"
 
 mem_kb=$(kv /proc/meminfo MemTotal:)
+avail_mb=$(($(kv /proc/meminfo MemAvailable:) / 1024))
 if [ "${GR_KERNEL:-stock}" = debug ]; then
-	clients=4 seconds=15 anon=16M
+	# GPU fills are ~50x slower here: few small clients, and anonymous
+	# memory (written by the CPU) makes the pressure.
+	clients=3 active=1 seconds=20 heap_mb=1 ws_mb=16
+	anon=$((avail_mb * 11 / 10 - clients * (ws_mb + heap_mb)))M
 else
-	clients=6 seconds=24 anon=32M
+	clients=6 active=2 seconds=24 heap_mb=4 anon=32M
+	ws_mb=$((mem_kb * 85 / 100 / 1024 / clients - heap_mb))
 fi
-heap_mb=4
-ws_mb=$((mem_kb * 85 / 100 / 1024 / clients - heap_mb))
-note "MemTotal ${mem_kb} kB; $clients clients of ${ws_mb}+${heap_mb} MiB, $anon anon"
-# Clients are idle for (clients / 2 - 1) periods of 1.5 s at a time: let
-# idle-vm-first take them after 1 s.
+note "MemTotal ${mem_kb} kB, MemAvailable ${avail_mb} MiB; $clients clients of ${ws_mb}+${heap_mb} MiB, $anon anon"
+# Clients are idle for (clients / active - 1) periods of 1.5 s at a time:
+# let idle-vm-first take them after 1 s.
 echo "discard idle-vm-first swapout" >"$K/policy"
 echo 1000 >"$K/idle_threshold_ms"
 reclaimed0=$(($(rstat idle-vm-first_reclaimed) + $(rstat swapout_reclaimed)))
@@ -52,7 +55,7 @@ sampler=$!
 echo 0 >/tmp/swapped_max
 seed=$(date +%s)
 note "seed $seed"
-gpusim-scenario -q -s "$seed" -c $clients -a 2 -w "${ws_mb}M" -H "${heap_mb}M" \
+gpusim-scenario -q -s "$seed" -c $clients -a $active -w "${ws_mb}M" -H "${heap_mb}M" \
 	-p 1500 -f 50 -t $seconds -A $anon >/tmp/sc 2>/tmp/sc.err
 rc=$?
 touch /tmp/done.$$
