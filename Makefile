@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make demo       install what is missing, build, show the system in a VM
 #   make bench      run the benchmarks in a VM; results in build/bench/
+#                   (BENCH=PATTERN: only tests/bench/PATTERN.sh, e.g. tabs)
 #   make panthor    patch and build panthor.ko (6.12) in build/panthor/
 #   make install    install modules and programs (DESTDIR, PREFIX)
 #   make clean      leave the tree as cloned
@@ -45,7 +46,7 @@ demo: all
 	@scripts/demo
 
 bench: all
-	@scripts/bench
+	@scripts/bench $(BENCH)
 
 # panthor (Linux 6.12) with the kernel/panthor series, built out of tree
 # against the 6.12 headers into build/panthor/; see kernel/panthor/README.md.

@@ -122,6 +122,8 @@ rm -f /tmp/ts /tmp/stop
 	done
 ) &
 sampler=$!
+# sampled on time even while the scenario keeps both CPUs busy
+renice -n -10 -p $sampler >/dev/null 2>&1
 
 # The scenario, with the default OOM score for its clients.
 echo "# running: gpusim-scenario -d $node $*"
@@ -162,6 +164,8 @@ sed 's/^/#   /' /tmp/scn.err | tail -n 20
 sed 's/^/# scenario: /' /tmp/scn.out
 # the scenario's parameters, as it printed them
 head -n 1 /tmp/scn.out | grep '^scenario ' | sed 's/^scenario /BENCH /'
+echo "# reclaim stats at the end:"
+sed 's/^/#   /' "$R/stats"
 if [ -n "$dpid" ]; then
 	echo "# daemon log:"
 	sed 's/^/#   /' /tmp/daemon.log | tail -n 60
