@@ -4,7 +4,8 @@
 # BOs and tiler heaps together exceed 80% of the guest's RAM, plus some
 # anonymous memory, take turns in the foreground. Passes when the run ends
 # with result=pass, 0 mismatches (every activation re-verified every page of
-# the client's BOs after they were swapped out and restored), no process
+# the client's BOs after they were swapped out and restored, and at the end
+# every word of every BO is read back through mmap), no process
 # killed, jobs run, BO memory swapped out during the run (sampled from
 # $R/stats while it runs, and the reclaimed and swap-in counters grew), and
 # no OOM kill in the kernel log. Bad arguments exit 2 first, creating
@@ -56,7 +57,7 @@ echo 0 >/tmp/swapped_max
 seed=$(date +%s)
 note "seed $seed"
 gpusim-scenario -q -s "$seed" -c $clients -a $active -w "${ws_mb}M" -H "${heap_mb}M" \
-	-p 1500 -f 50 -t $seconds -A $anon >/tmp/sc 2>/tmp/sc.err
+	-p 1500 -f 50 -t $seconds -A $anon -V >/tmp/sc 2>/tmp/sc.err
 rc=$?
 touch /tmp/done.$$
 wait $sampler
@@ -69,6 +70,9 @@ expect_eq "mismatches" "$(get mismatches)" 0
 expect_eq "clients killed" "$(get clients_killed)" 0
 expect_eq "allocator killed" "$(get anon_killed)" 0
 expect_gt "jobs" "$(get jobs)" 0
+# -V: at the end every word of every BO was read back through mmap
+expect_eq "bytes checked word for word through mmap" "$(get cpu_checked_bytes)" \
+	$((clients * ws_mb * 1048576))
 expect_gt "activations beyond the first round" "$(get activations)" "$clients"
 expect_gt "BO bytes swapped out during the run (max sampled)" "$(cat /tmp/swapped_max)" 0
 reclaimed=$(($(rstat idle-vm-first_reclaimed) + $(rstat swapout_reclaimed) - reclaimed0))

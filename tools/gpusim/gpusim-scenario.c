@@ -4,7 +4,7 @@
  *
  *   gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE] [-w SIZE]
  *                   [-H SIZE] [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS]
- *                   [-A SIZE] [-q]
+ *                   [-A SIZE] [-V] [-q]
  *
  * A browser or compositor session: a coordinator forks CLIENTS client
  * processes. Each opens the render node itself, creates its own VM, a
@@ -34,6 +34,11 @@
  * pattern bytes per page, zeros after), touching and checking every page
  * once every ANON_SWEEP_MS.
  *
+ * With -V, when the run ends each client also reads every word of every
+ * BO through mmap (the zeros too, which GPU VERIFY jobs do not cover) and
+ * checks it against the generation it last wrote. Its CPU faults bring
+ * the whole working set back, so benchmarks leave it off.
+ *
  * The coordinator sets its oom_score_adj to -1000 so that it survives to
  * report; the children set theirs back to 0, so the OOM killer may pick
  * them. A client killed by a signal is counted and not restarted; the
@@ -42,7 +47,7 @@
  * Output, key=value lines on stdout: the parameters first ("scenario
  * seed=..."), "progress ..." every 5 s unless -q, then jobs, activations,
  * verified_bytes (bytes of the BOs whose every page was checked),
- * job_lat_p50_us, job_lat_p99_us, job_lat_max_us, mismatches,
+ * cpu_checked_bytes (-V), job_lat_p50_us, job_lat_p99_us, job_lat_max_us, mismatches,
  * clients_killed, anon_killed, elapsed_ms (setup included) and
  * "result=pass" or "result=fail reason=...". Diagnostics go to stderr.
  * Exit status: 0 pass, 1 check failed (a mismatch, a process killed), 2
@@ -103,6 +108,7 @@ struct sc_opts {
 	uint32_t frame_ms;
 	uint32_t seconds;
 	uint64_t anon;
+	int cpu_check;
 	int quiet;
 };
 
@@ -115,6 +121,7 @@ struct sc_stats {
 	uint64_t jobs;
 	uint64_t activations;
 	uint64_t verified_bytes;
+	uint64_t cpu_checked_bytes;
 	uint64_t mismatches;
 	uint64_t lat_max_us;
 	uint32_t ready;
@@ -163,7 +170,7 @@ static void usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nusage: gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE]"
 		" [-w SIZE] [-H SIZE]\n"
-		"                       [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS] [-A SIZE] [-q]\n"
+		"                       [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS] [-A SIZE] [-V] [-q]\n"
 		"  defaults: -s 1 -c 12 -a 2 -w 24M -H 4M -p 2000 -f 50 -t 60 -A 0;"
 		" sizes take K, M, G\n");
 	exit(EXIT_USAGE);
@@ -210,7 +217,7 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		.heap = 4ull << 20, .period_ms = 2000, .frame_ms = 50, .seconds = 60,
 	};
 	opterr = 0;
-	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:A:q")) != -1) {
+	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:A:Vq")) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!*optarg || strlen(optarg) >= sizeof(((struct gpusim_dev *)0)->path))
@@ -229,6 +236,7 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		case 'f': o->frame_ms = sc_num_arg("-f", optarg, 1, 60000); break;
 		case 't': o->seconds = sc_num_arg("-t", optarg, 1, 86400); break;
 		case 'A': o->anon = sc_size_arg("-A", optarg, 0, 1ull << 40); break;
+		case 'V': o->cpu_check = 1; break;
 		case 'q': o->quiet = 1; break;
 		case ':': usage_error("option -%s needs a value", (char[]){ (char)optopt, 0 }); break;
 		default: usage_error("unknown option -%s", (char[]){ (char)optopt, 0 }); break;
@@ -587,6 +595,32 @@ static int sc_client_active(struct sc_client *c)
 	}
 }
 
+/* -V: every word of every BO through mmap, zeros included. */
+static void sc_client_cpu_check(struct sc_client *c)
+{
+	uint32_t b;
+
+	for (b = 0; b < c->nbos; b++) {
+		struct sc_bo *bo = &c->bos[b];
+		uint64_t bad, first = 0;
+		void *p;
+		int ret;
+
+		ret = gpusim_bo_mmap(&c->dev, bo->handle, bo->size, &p);
+		if (ret)
+			sc_client_die(c, "mmap", ret);
+		bad = gpusim_sparse_cpu_check(p, bo->size, sc_bo_seed(c, b, bo->gen), &first);
+		munmap(p, bo->size);
+		if (bad) {
+			sc_add(&c->st->mismatches, 1);
+			fprintf(stderr, "gpusim-scenario: client %u: BO %u: %" PRIu64
+				" words differ through mmap, the first at offset 0x%" PRIx64 "\n",
+				c->idx, b, bad, first);
+		}
+		sc_add(&c->st->cpu_checked_bytes, bo->size);
+	}
+}
+
 static void __attribute__((noreturn)) sc_client_main(const struct sc_opts *o, uint32_t idx,
 						     int cmd_fd, int ready_fd,
 						     struct sc_stats *st)
@@ -610,6 +644,8 @@ static void __attribute__((noreturn)) sc_client_main(const struct sc_opts *o, ui
 		else
 			cmd = sc_read_cmd(&c);	/* idle: sleep in read() */
 	}
+	if (o->cpu_check)
+		sc_client_cpu_check(&c);
 	gpusim_close(&c.dev);
 	_exit(0);
 }
@@ -830,7 +866,7 @@ static void sc_rotate(struct sc_coord *s)
 }
 
 struct sc_totals {
-	uint64_t jobs, activations, verified_bytes, mismatches, lat_max_us;
+	uint64_t jobs, activations, verified_bytes, cpu_checked_bytes, mismatches, lat_max_us;
 	uint64_t lat[SC_LAT_BUCKETS];
 };
 
@@ -845,6 +881,7 @@ static void sc_sum(const struct sc_coord *s, struct sc_totals *t)
 		t->jobs += sc_get(&st->jobs);
 		t->activations += sc_get(&st->activations);
 		t->verified_bytes += sc_get(&st->verified_bytes);
+		t->cpu_checked_bytes += sc_get(&st->cpu_checked_bytes);
 		t->mismatches += sc_get(&st->mismatches);
 		if (sc_get(&st->lat_max_us) > t->lat_max_us)
 			t->lat_max_us = sc_get(&st->lat_max_us);
@@ -969,6 +1006,7 @@ int main(int argc, char **argv)
 	printf("jobs=%" PRIu64 "\n", t.jobs);
 	printf("activations=%" PRIu64 "\n", t.activations);
 	printf("verified_bytes=%" PRIu64 "\n", t.verified_bytes);
+	printf("cpu_checked_bytes=%" PRIu64 "\n", t.cpu_checked_bytes);
 	printf("job_lat_p50_us=%" PRIu64 "\n", sc_lat_percentile(t.lat, t.jobs, 50, t.lat_max_us));
 	printf("job_lat_p99_us=%" PRIu64 "\n", sc_lat_percentile(t.lat, t.jobs, 99, t.lat_max_us));
 	printf("job_lat_max_us=%" PRIu64 "\n", t.lat_max_us);
