@@ -23,16 +23,51 @@ say() { echo "   $*"; }
 up_s() { read -r up _ </proc/uptime; echo "${up%.*}"; }
 t0=$(up_s)
 # tag NAME [FILTER]: copy stdin to /tmp/NAME.log; print each line as
-# "<seconds> NAME | line", except lines matching the extended regex FILTER.
+# "<seconds> NAME | line" (without a leading "gemreclaimd: "), except lines
+# matching the extended regex FILTER.
 tag() {
 	while IFS= read -r line; do
 		echo "$line" >>"/tmp/$1.log"
 		[ -n "${2:-}" ] && echo "$line" | grep -qE "$2" && continue
 		read -r up _ </proc/uptime
-		printf '%4ss %-6s| %s\n' "$((${up%.*} - t0))" "$1" "$line"
+		printf '%4ss %-6s | %s\n' "$((${up%.*} - t0))" "$1" "${line#gemreclaimd: }"
 	done
 }
+# status_short: gemreclaimctl status without the counters that are 0
+status_short() {
+	gemreclaimctl status | awk '$NF == "0" && $1 !~ /_ms$|_mb$/ { z++; next } { print "   " $0 }
+		END { if (z) printf "     (%d counters at 0 not shown)\n", z }'
+}
 mib() { echo $((($1 + 524288) / 1048576)); }
+ms() { awk -v us="$1" 'BEGIN { if (us >= 1000000) printf "%.1f s", us / 1e6; else printf "%.1f ms", us / 1e3 }'; }
+# levels FILE: one line per pressure level of a gemreclaimd config
+levels() {
+	awk '
+	/^levels[ \t]*=/ { in_l = 1; next }
+	in_l && /^\);/ { exit }
+	in_l {
+		line = $0
+		sub(/#.*/, "", line)
+		while (match(line, /[a-z_]+[ \t]*=[ \t]*("[^"]*"|[0-9]+)/)) {
+			kv = substr(line, RSTART, RLENGTH)
+			line = substr(line, RSTART + RLENGTH)
+			k = kv; sub(/[ \t]*=.*/, "", k)
+			v = kv; sub(/^[^=]*=[ \t]*/, "", v)
+			a[k] = v
+		}
+		if (line ~ /}/ || $0 ~ /}/) {
+			if ("name" in a) {
+				gsub(/"/, "", a["name"]); gsub(/"/, "", a["trigger"])
+				s = sprintf("%-9s %s stall >= %d ms in %d s -> policy %s, idle_threshold_ms %s", a["name"] ":", a["trigger"], a["stall_us"] / 1000, a["window_us"] / 1000000, a["policy"], a["idle_threshold_ms"])
+				if ("min_resident_mb" in a) s = s ", min_resident_mb " a["min_resident_mb"]
+				if ("shrink_mb" in a) s = s ", shrink " a["shrink_mb"] " MiB at once"
+				print s
+			}
+			delete a
+		}
+	}
+	' "$1"
+}
 
 reclaim_require
 for p in gpusim-scenario gemreclaimd gemreclaimctl; do
@@ -49,8 +84,8 @@ say "modules: $(lsmod | awk '$1 ~ /^(gem_reclaim|gpusim)$/ { printf "%s ", $1 }'
 step "Before: gemreclaimctl status"
 say "The card, its reclaim knobs (policy chain tried in order, how long a VM"
 say "must be idle before idle-vm-first takes its buffers) and the counters of"
-say "the debugfs stats file, all zero: nothing has been allocated yet."
-gemreclaimctl status | sed 's/^/   /'
+say "the debugfs stats file: nothing is allocated yet, all counters are 0."
+status_short
 
 # Counters at the start.
 oom0=$(vmstat oom_kill)
@@ -58,9 +93,10 @@ swapin0=$(rstat swapin_pages)
 swapns0=$(rstat swapin_ns)
 
 step "gemreclaimd starts on the shipped config ($conf, no -c)"
-say "It arms PSI triggers on /proc/pressure/memory, one per level (some,"
-say "medium, critical), and writes that level's knobs when one fires; a"
-say "level is left after 30 s without pressure."
+say "It arms a PSI trigger on /proc/pressure/memory for each pressure level and,"
+say "when one fires, writes that level's knobs (a level steps down after 30 s"
+say "without a pressure event). The levels of the shipped file:"
+levels "$conf" | sed 's/^/     /'
 rm -f /tmp/*.log /tmp/*.fifo /tmp/stop
 mkfifo /tmp/daemon.fifo /tmp/tabs.fifo
 tag daemon </tmp/daemon.fifo &
@@ -85,14 +121,18 @@ say "every 50 ms; every $((period_ms / 1000)) s the next $active take over and t
 say "in the background. A tab coming back first checks every page of its"
 say "buffers on the GPU. Without reclaim this does not fit (the OOM killer"
 say "takes tabs); with it, idle tabs' buffers go to zram swap."
-say "Lines: tabs = scenario progress, daemon = gemreclaimd log, ctl ="
-say "gemreclaimctl every 10 s, kernel = guest kernel console."
+say "Lines: tabs = scenario progress (which tabs are in the foreground), daemon"
+say "= gemreclaimd's log, ctl = gemreclaimctl every 10 s, kernel = guest kernel."
+say "In the VM table (one row per tab, longest idle first): state active = a GPU"
+say "job in flight; idle_ms = time since its last job (background tabs: seconds);"
+say "resident = buffer memory in RAM, swapped = in zram swap (brought back when"
+say "the tab returns), discarded = tiler-heap scratch dropped (re-created on use)."
 echo
 
 # ctl: every second note the peak of swapped-out BO memory (and keep the
 # VM table of that moment); every 10 s print a view.
 (
-	n=0 max=0
+	max=0 next=$(($(up_s) + 10))
 	while [ ! -e /tmp/stop ]; do
 		sw=$(rstat swapped_bytes)
 		if [ "$sw" -gt "$max" ]; then
@@ -103,7 +143,8 @@ echo
 			} >/tmp/vms.peak 2>&1
 			echo $max >/tmp/swapped.max
 		fi
-		if [ $((n % 10)) = 0 ] && [ $n -gt 0 ]; then
+		if [ "$(up_s)" -ge $next ]; then
+			next=$((next + 10))
 			{
 				echo "knobs: policy \"$(cat "$K/policy")\", idle_threshold_ms $(cat "$K/idle_threshold_ms");" \
 					"memory pressure: $(sed -n 's/^some avg10=\([0-9.]*\).*/some avg10 \1%/p' /proc/pressure/memory)"
@@ -111,9 +152,9 @@ echo
 					"$(mib "$sw") MiB swapped out, $(mib "$(rstat discarded_bytes)") MiB discarded"
 				echo "\$ gemreclaimctl vms"
 				gemreclaimctl vms 2>&1 | sed 's/^/  /'
-			} | tag ctl
+			} >/tmp/frame
+			tag ctl </tmp/frame
 		fi
-		n=$((n + 1))
 		sleep 1
 	done
 ) &
@@ -128,6 +169,12 @@ rc=$?
 wait $ttag
 touch /tmp/stop
 wait $sampler
+
+step "gemreclaimd stops (SIGTERM): it gives back the knobs it found"
+kill -TERM $dpid
+wait $dpid
+drc=$?
+wait $dtag
 
 # Kernel console lines (an OOM kill) show as they come; collect them too.
 oom_lines=$(dmesg | grep -i -E 'out of memory|oom-kill|killed process')
@@ -144,13 +191,9 @@ if [ -s /tmp/vms.peak ]; then
 	echo
 fi
 say "gemreclaimctl status now: the tabs have closed, so nothing is resident;"
-say "the knobs are back to what the daemon found; the counters keep the run."
-# Stop the daemon first: it restores the knobs on SIGTERM.
-kill -TERM $dpid
-wait $dpid
-drc=$?
-wait $dtag
-gemreclaimctl status | sed 's/^/   /'
+say "the knobs are the kernel's defaults again; the counters keep the run"
+say "(pages scanned, reclaimed, skipped per policy; swap-ins and their time)."
+status_short
 echo
 d=$(($(rstat discard_reclaimed) * 4096))
 i=$(($(rstat idle-vm-first_reclaimed) * 4096))
@@ -166,7 +209,7 @@ say "  swapped back   $(mib $((sin * 4096))) MiB when tabs came back to the fore
 
 step "The scenario's summary"
 say "jobs run on the GPU     $(get jobs) ($(get activations) tab activations)"
-say "job latency             p50 $(get job_lat_p50_us) us, p99 $(get job_lat_p99_us) us, max $(get job_lat_max_us) us"
+say "job latency             p50 $(ms "$(get job_lat_p50_us)"), p99 $(ms "$(get job_lat_p99_us)"), max $(ms "$(get job_lat_max_us)") (submit to completion; swap-ins included)"
 say "bytes verified          $(mib "$(get verified_bytes)") MiB (every page of a tab's buffers, on each activation)"
 say "mismatches              $(get mismatches)"
 say "tabs killed             $(get clients_killed) (allocator: $(get anon_killed)); OOM kills in the kernel: $ooms"
@@ -176,7 +219,7 @@ echo
 if [ $rc = 0 ] && [ "$(get result)" = pass ] && [ "$(get mismatches)" = 0 ] &&
 	[ "$ooms" = 0 ] && [ -z "$oom_lines" ] && [ $drc = 0 ]; then
 	if [ "$peak" -gt 0 ]; then
-		echo "VERDICT: PASS - $(mib "$peak") MiB of idle tabs' GPU memory reclaimed at the peak, every byte verified on return, no OOM kill."
+		echo "VERDICT: PASS - $(mib "$peak") MiB of idle tabs' GPU memory swapped out at the peak, every byte verified on return, no OOM kill."
 	else
 		echo "VERDICT: PASS - every byte verified, no OOM kill (but no GPU memory was swapped out this time)."
 	fi
