@@ -335,7 +335,8 @@ int gpusim_parse_size(const char *s, uint64_t *out)
 	if (*s < '0' || *s > '9')
 		return -EINVAL;		/* no sign, no blanks */
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* decimal, or hex with 0x: a leading 0 does not mean octal */
+	v = strtoull(s, &end, s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10);
 	if (errno == ERANGE)
 		return -ERANGE;
 	if (end == s)
