@@ -390,12 +390,13 @@ static void devices_restore(struct gd *g)
 static void apply_level(struct gd *g)
 {
 	int level = g->ctl.level;
+	const struct profile *prof = level_profile(g, level);
 
 	if (level == g->applied)
 		return;
+	/* knobs first, on every device; a level's one-shot shrink after */
 	for (size_t i = 0; i < g->ndev; i++)
-		device_apply(g->devs[i], level_profile(g, level), &g->cfg.baseline,
-			     level > g->applied && g->applied >= 0, dry_run(g));
+		device_apply(g->devs[i], prof, &g->cfg.baseline, false, dry_run(g));
 	if (g->applied < 0)
 		log_info("starting at pressure level %s", level_name(g, level));
 	else if (g->fired_us)
@@ -405,6 +406,9 @@ static void apply_level(struct gd *g)
 			 g->ndev == 1 ? "" : "s", now_us() - g->fired_us);
 	else
 		log_info("pressure level %s -> %s", level_name(g, g->applied), level_name(g, level));
+	if (level > g->applied && g->applied >= 0 && (prof->has & PROFILE_SHRINK) && prof->shrink_mb)
+		for (size_t i = 0; i < g->ndev; i++)
+			device_shrink(g->devs[i], (uint64_t)prof->shrink_mb << 20, 0, dry_run(g));
 	g->applied = level;
 	g->next_metrics = 0;	/* a level change is published at once */
 	notify_status(g);
