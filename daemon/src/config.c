@@ -206,18 +206,18 @@ void config_defaults(struct config *c)
 		  .window_us = 2000000,
 		  .prof = { .has = PROFILE_POLICY | PROFILE_IDLE_THRESHOLD,
 			    .policy = "discard idle-vm-first swapout",
-			    .idle_threshold_ms = 3000 } },
+			    .idle_threshold_ms = 5000 } },
 		{ .name = "medium", .kind = PSI_SOME, .stall_us = 300000,
 		  .window_us = 2000000,
 		  .prof = { .has = PROFILE_POLICY | PROFILE_IDLE_THRESHOLD,
 			    .policy = "discard idle-vm-first swapout",
-			    .idle_threshold_ms = 2000 } },
+			    .idle_threshold_ms = 3000 } },
 		{ .name = "critical", .kind = PSI_FULL, .stall_us = 200000,
 		  .window_us = 2000000,
 		  .prof = { .has = PROFILE_POLICY | PROFILE_IDLE_THRESHOLD |
 				   PROFILE_MIN_RESIDENT | PROFILE_SHRINK,
 			    .policy = "discard idle-vm-first swapout",
-			    .idle_threshold_ms = 1000, .min_resident_mb = 0,
+			    .idle_threshold_ms = 2000, .min_resident_mb = 0,
 			    .shrink_mb = 64 } },
 	};
 

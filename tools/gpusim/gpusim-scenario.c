@@ -4,7 +4,7 @@
  *
  *   gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE] [-w SIZE]
  *                   [-H SIZE] [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS]
- *                   [-A SIZE] [-V] [-q]
+ *                   [-F HOT] [-b EVERY] [-A SIZE] [-V] [-q]
  *
  * A browser or compositor session: a coordinator forks CLIENTS client
  * processes. Each opens the render node itself, creates its own VM, a
@@ -29,6 +29,12 @@
  * their counters) in memory shared with the coordinator, which reports
  * percentiles over all of them. Setup jobs (the first fill, heap growth)
  * are not counted.
+ *
+ * With -F HOT, the first HOT clients are the tabs one keeps switching
+ * between: the foreground rotates over them, and only every EVERY-th
+ * rotation (-b, default 4) gives one foreground slot to the next of the
+ * other, background clients, which are otherwise idle for long stretches.
+ * Without -F every client takes its turn in plain round robin.
  *
  * With -A, an allocator process holds SIZE bytes of anonymous memory (64
  * pattern bytes per page, zeros after), touching and checking every page
@@ -109,6 +115,8 @@ struct sc_opts {
 	uint32_t period_ms;
 	uint32_t frame_ms;
 	uint32_t seconds;
+	uint32_t hot;		/* -F: clients 0..hot-1 rotate in the foreground */
+	uint32_t bg_every;	/* -b: every bg_every-th rotation a background one */
 	uint64_t anon;
 	int cpu_check;
 	int quiet;
@@ -172,8 +180,9 @@ static void usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nusage: gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE]"
 		" [-w SIZE] [-H SIZE]\n"
-		"                       [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS] [-A SIZE] [-V] [-q]\n"
-		"  defaults: -s 1 -c 12 -a 2 -w 24M -H 4M -p 2000 -f 50 -t 60 -A 0;"
+		"                       [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS] [-F HOT] [-b EVERY]\n"
+		"                       [-A SIZE] [-V] [-q]\n"
+		"  defaults: -s 1 -c 12 -a 2 -w 24M -H 4M -p 2000 -f 50 -t 60 -b 4 -A 0 (-F: all rotate);"
 		" sizes take K, M, G\n");
 	exit(EXIT_USAGE);
 }
@@ -217,9 +226,10 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 	*o = (struct sc_opts){
 		.seed = 1, .clients = 12, .active = 2, .ws = 24ull << 20,
 		.heap = 4ull << 20, .period_ms = 2000, .frame_ms = 50, .seconds = 60,
+		.bg_every = 4,
 	};
 	opterr = 0;
-	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:A:Vq")) != -1) {
+	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:F:b:A:Vq")) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!*optarg || strlen(optarg) >= sizeof(((struct gpusim_dev *)0)->path))
@@ -238,6 +248,8 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		case 'f': o->frame_ms = sc_num_arg("-f", optarg, 1, 60000); break;
 		case 't': o->seconds = sc_num_arg("-t", optarg, 1, 86400); break;
 		case 'A': o->anon = sc_size_arg("-A", optarg, 0, 1ull << 40); break;
+		case 'F': o->hot = sc_num_arg("-F", optarg, 1, SC_MAX_CLIENTS); break;
+		case 'b': o->bg_every = sc_num_arg("-b", optarg, 1, 1000); break;
 		case 'V': o->cpu_check = 1; break;
 		case 'q': o->quiet = 1; break;
 		case ':': usage_error("option -%s needs a value", (char[]){ (char)optopt, 0 }); break;
@@ -248,6 +260,8 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->active > o->clients)
 		usage_error("%s", "-a ACTIVE must not exceed -c CLIENTS");
+	if (o->hot && (o->hot < o->active || o->hot >= o->clients))
+		usage_error("%s", "-F HOT must be at least -a ACTIVE and less than -c CLIENTS");
 }
 
 static uint64_t sc_now_ms(void)
@@ -713,7 +727,9 @@ struct sc_coord {
 	int anon_stopping;
 	int device_error;
 	int check_error;
-	uint32_t cursor;
+	uint32_t cursor;		/* next foreground candidate */
+	uint32_t bg_cursor;		/* -F: next background client, from HOT */
+	uint32_t rotation;
 };
 
 static void sc_send(struct sc_child *ch, char cmd)
@@ -850,18 +866,41 @@ static void sc_start_clients(struct sc_coord *s, int ready_fd[2])
 }
 
 /* The next ACTIVE live clients after the cursor become the active set. */
-static void sc_rotate(struct sc_coord *s)
+/*
+ * Mark up to @want live clients of [first, first + count) that are not
+ * marked yet, starting at *cursor (an index in that range) and moving it
+ * past each one taken. Returns how many were marked.
+ */
+static uint32_t sc_pick(const struct sc_coord *s, uint32_t first, uint32_t count,
+			uint32_t *cursor, int *next, uint32_t want)
 {
-	uint32_t n = s->o->clients, want = s->o->active, base = s->cursor, i, k, picked = 0;
-	int next[SC_MAX_CLIENTS] = { 0 };
+	uint32_t k, i, picked = 0;
 
-	for (k = 0; k < n && picked < want; k++) {
-		i = (base + k) % n;
-		if (s->child[i].alive) {
+	for (k = 0; k < count && picked < want; k++) {
+		i = first + (*cursor + k) % count;
+		if (s->child[i].alive && !next[i]) {
 			next[i] = 1;
 			picked++;
-			s->cursor = (i + 1) % n;
+			*cursor = (i - first + 1) % count;
 		}
+	}
+	return picked;
+}
+
+static void sc_rotate(struct sc_coord *s)
+{
+	uint32_t n = s->o->clients, want = s->o->active, hot = s->o->hot, i, picked, bg;
+	int next[SC_MAX_CLIENTS] = { 0 };
+
+	if (!hot) {
+		sc_pick(s, 0, n, &s->cursor, next, want);
+	} else {
+		/* one background slot every bg_every-th rotation */
+		bg = s->rotation++ % s->o->bg_every == 0;
+		picked = sc_pick(s, 0, hot, &s->cursor, next, want - bg);
+		picked += sc_pick(s, hot, n - hot, &s->bg_cursor, next, want - picked);
+		/* hot clients killed, or no background one left: fill up */
+		sc_pick(s, 0, hot, &s->cursor, next, want - picked);
 	}
 	for (i = 0; i < n; i++)
 		if (s->child[i].active && !next[i]) {
@@ -976,9 +1015,9 @@ int main(int argc, char **argv)
 
 	sc_parse(argc, argv, &o);
 	printf("scenario seed=%" PRIu64 " clients=%u active=%u working_set=%" PRIu64
-	       " heap=%" PRIu64 " period_ms=%u frame_ms=%u seconds=%u anon=%" PRIu64 "\n",
-	       o.seed, o.clients, o.active, o.ws, o.heap, o.period_ms, o.frame_ms, o.seconds,
-	       o.anon);
+	       " heap=%" PRIu64 " period_ms=%u frame_ms=%u seconds=%u hot=%u bg_every=%u anon=%"
+	       PRIu64 "\n", o.seed, o.clients, o.active, o.ws, o.heap, o.period_ms, o.frame_ms,
+	       o.seconds, o.hot, o.bg_every, o.anon);
 	fflush(stdout);
 
 	/* The device must be there before anything is started. */
