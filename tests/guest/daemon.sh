@@ -56,11 +56,15 @@ cat /tmp/d.log
 [ $moved = 1 ] || fail "knobs not moved to the profile under pressure: $(knobs)"
 note "knobs moved to the profile after about $((i * 100)) ms of the hog"
 grep -q 'trigger fired' /tmp/d.log || fail "the daemon did not log the trigger"
-# within one trigger window (1 s) of the trigger waking the daemon
+# within one trigger window (1 s) of the trigger waking the daemon; on the
+# debug kernel (KASAN and lockdep on every access, reclaim under the hog
+# 10-50 times slower: 1.5 s seen) within four, the harness's own factor
 lat=$(sed -n 's/.*none -> pressed: .* updated \([0-9]*\) us after the trigger fired$/\1/p' /tmp/d.log | head -n 1)
 [ -n "$lat" ] || fail "no 'updated ... after the trigger fired' line for the step to pressed"
-[ "$lat" -lt 1000000 ] || fail "knobs written $lat us after the trigger, more than its 1 s window"
-note "knobs written $lat us after the trigger fired"
+bound=1000000
+[ "${GR_KERNEL:-stock}" = debug ] && bound=4000000
+[ "$lat" -lt $bound ] || fail "knobs written $lat us after the trigger, more than $bound us"
+note "knobs written $lat us after the trigger fired (bound $bound us)"
 expect_eq "knobs under pressure" "$(knobs)" "$profile"
 
 # A broken file on SIGHUP: old configuration kept, daemon alive.
