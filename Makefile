@@ -7,7 +7,15 @@
 #   make bench      run the benchmarks in a VM; results in build/bench/
 #                   (BENCH=PATTERN: only tests/bench/PATTERN.sh, e.g. tabs)
 #   make panthor    patch and build panthor.ko (6.12) in build/panthor/
-#   make install    install modules and programs (DESTDIR, PREFIX)
+#   make install    install modules and programs (DESTDIR, PREFIX); depmod
+#                   when DESTDIR is empty
+#   make install-panthor  build panthor, install it in /lib/modules/KVER/updates
+#   make dkms-source      DKMS source tree in build/dkms/gemreclaim-VERSION
+#                         (gem_reclaim + patched panthor; packaging/README.md)
+#   make install-dkms     copy it to DESTDIR/usr/src/; without DESTDIR also
+#                         dkms add + install (DKMS_KVER, default: running kernel)
+#   make panthor-arm64    cross-build gem_reclaim.ko and panthor.ko for arm64
+#                         (installs gcc-aarch64-linux-gnu; ~70 s first run)
 #   make clean      leave the tree as cloned
 #
 # KVER=6.12.N+deb12-amd64 picks the Debian kernel (default: the newest 6.12
@@ -16,6 +24,9 @@
 TOP := $(CURDIR)
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The kernel release `install` and `install-panthor` install for (depmod).
+KREL = $(if $(KDIR),$(shell cat $(KDIR)/include/config/kernel.release),$(or $(KVER),$(shell cat build/kver)))
+DEPMOD = $(if $(DESTDIR),@echo "depmod: not run with DESTDIR (the package's postinst runs it)",depmod -a $(KREL))
 
 KERNEL_SRCS := $(shell find kernel include -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) 2>/dev/null)
 SUBMAKE_USER := O=$(TOP)/build/$$d BINDIR=$(TOP)/build/bin
@@ -53,13 +64,41 @@ bench: all
 panthor: modules
 	@kernel/panthor/build
 
+# kbuild's modules_install runs depmod only with a System.map, which the
+# headers package lacks: depmod is run here (not with DESTDIR). Userspace
+# folders without an install target (tools/: programs for the test guest)
+# are skipped.
 install: all
 	$(MAKE) -C kernel install DESTDIR=$(DESTDIR) $(if $(KDIR),KDIR=$(KDIR))
-	@for d in $(USER_DIRS); do $(MAKE) -C $$d install $(SUBMAKE_USER) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) || exit 1; done
+	$(DEPMOD)
+	@for d in $(USER_DIRS); do \
+		grep -q '^install:' $$d/Makefile || continue; \
+		$(MAKE) -C $$d install $(SUBMAKE_USER) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) || exit 1; \
+	done
+
+# Integrators' packaging (packaging/README.md). install-panthor rebuilds the
+# whole series first (make panthor), so a build of a prefix (-n N) is never
+# what gets installed.
+install-panthor: panthor
+	$(MAKE) -C $(or $(KDIR),/lib/modules/$(KREL)/build) \
+		M=$(TOP)/build/panthor/src/drivers/gpu/drm/panthor \
+		INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	$(DEPMOD)
+
+dkms-source: build/kver
+	@packaging/dkms-source
+
+install-dkms: dkms-source
+	@packaging/install-dkms
+
+panthor-arm64: build/kver
+	@scripts/deps --with gcc-aarch64-linux-gnu
+	@packaging/panthor-arm64
 
 clean:
 	-$(MAKE) -C kernel clean
 	@for d in $(USER_DIRS); do $(MAKE) -C $$d clean $(SUBMAKE_USER); done
 	rm -rf build
 
-.PHONY: all deps modules userspace check demo bench panthor install clean
+.PHONY: all deps modules userspace check demo bench panthor install clean \
+	install-panthor dkms-source install-dkms panthor-arm64
