@@ -55,8 +55,17 @@ enum gem_reclaim_state {
 #define GEM_RECLAIM_BO_NO_MMAP			BIT(0)
 /* content may be dropped, not swapped */
 #define GEM_RECLAIM_BO_DISCARD_ON_RECLAIM	BIT(1)
+/*
+ * CPU mappings are write-combined, for a GPU that does not snoop CPU caches
+ * (panthor's map_wc BOs): gem_reclaim_object_mmap() maps the BO with
+ * pgprot_writecombine() and the kernel vmap uses
+ * pgprot_writecombine(PAGE_KERNEL). The GPU's view is made coherent by the
+ * DMA mapping of gem_reclaim_object_get_sgt_locked().
+ */
+#define GEM_RECLAIM_BO_WC			BIT(2)
 #define GEM_RECLAIM_BO_FLAGS_MASK \
-	(GEM_RECLAIM_BO_NO_MMAP | GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+	(GEM_RECLAIM_BO_NO_MMAP | GEM_RECLAIM_BO_DISCARD_ON_RECLAIM | \
+	 GEM_RECLAIM_BO_WC)
 
 /**
  * struct gem_reclaim_ops - callbacks a driver supplies
@@ -148,9 +157,12 @@ struct gem_reclaim_device {
 	atomic64_t next_id;
 	/**
 	 * @reclaim: the shrinker, control plane and reclaim counters, from
-	 * gem_reclaim_device_register() to gem_reclaim_device_unregister()
+	 * gem_reclaim_device_register() to gem_reclaim_device_unregister();
+	 * NULL before and after, while BOs may still exist. Core-private, RCU:
+	 * BO paths read it under rcu_read_lock() (see DOC: Locking in
+	 * gr_object.c).
 	 */
-	struct gr_reclaim *reclaim;
+	struct gr_reclaim __rcu *reclaim;
 };
 
 /* How many VMs a BO's links record; a BO mapped in more is "shared, many". */
@@ -187,13 +199,19 @@ struct gem_reclaim_object {
 	struct gem_reclaim_device *rdev;
 
 	/**
-	 * @pages_lock: protects @pages, @state, @pin_count, @vmap_count,
-	 * @vaddr and @content_lost. Taken by the CPU fault handler, by vmap,
-	 * pin and GPU map. Reclaim may only trylock it.
+	 * @pages_lock: protects @pages, @sgt, @state, @pin_count,
+	 * @vmap_count, @vaddr and @content_lost. Taken by the CPU fault
+	 * handler, by vmap, pin and GPU map. Reclaim may only trylock it.
 	 */
 	struct mutex pages_lock;
 	/** @pages: the backing pages, NULL while unbacked */
 	struct page **pages;
+	/**
+	 * @sgt: @pages DMA-mapped for &drm_device.dev, built by
+	 * gem_reclaim_object_get_sgt_locked() and freed (DMA-unmapped)
+	 * whenever @pages is released; NULL until then. Under @pages_lock.
+	 */
+	struct sg_table *sgt;
 	/** @state: reclaim state, see &enum gem_reclaim_state */
 	enum gem_reclaim_state state;
 	/** @pin_count: pins, including one per vmap */
@@ -333,6 +351,7 @@ static inline void gem_reclaim_object_unlock(struct gem_reclaim_object *bo)
 }
 
 struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo);
+struct sg_table *gem_reclaim_object_get_sgt_locked(struct gem_reclaim_object *bo);
 int gem_reclaim_object_populate(struct gem_reclaim_object *bo);
 int gem_reclaim_object_pin(struct gem_reclaim_object *bo);
 void gem_reclaim_object_unpin(struct gem_reclaim_object *bo);

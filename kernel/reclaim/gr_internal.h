@@ -17,4 +17,7 @@ void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed);
 void gr_link_update_locked(struct gem_reclaim_object *bo,
 			   struct gem_reclaim_vm *vm, int delta);
 
+/* gr_object.c: called by gr_shrinker.c before it releases a BO's pages */
+void gr_sgt_release_locked(struct gem_reclaim_object *bo);
+
 #endif /* __GR_INTERNAL_H__ */

@@ -3,10 +3,13 @@
  * gem_reclaim: the GEM object for UMA drivers.
  */
 
+#include <linux/dma-mapping.h>
 #include <linux/iosys-map.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include <drm/drm_gem.h>
@@ -27,12 +30,12 @@
  *    core lock, but the core expects GPU map paths to take the BO pages lock
  *    inside it.
  * 2. &gem_reclaim_object.pages_lock (mutex, one per BO): protects the page
- *    array, the reclaim state, pin and vmap counts, the kernel mapping and
- *    the content-lost flag. Taken by the CPU fault handler, vmap, pin and by
- *    the driver when it maps the BO on the GPU. Page allocation happens with
- *    it held, so a reclaim pass entered from that allocation may only
- *    trylock it (of any BO). The &gem_reclaim_ops callbacks run with it
- *    held.
+ *    array and its DMA-mapped sg table, the reclaim state, pin and vmap
+ *    counts, the kernel mapping and the content-lost flag. Taken by the
+ *    CPU fault handler, vmap, pin and by the driver when it maps the BO on
+ *    the GPU. Page allocation happens with it held, so a reclaim pass
+ *    entered from that allocation may only trylock it (of any BO). The
+ *    &gem_reclaim_ops callbacks run with it held.
  * 3. The driver's GEM gpuva lock and GPU page-table locks, taken inside the
  *    pages lock by &gem_reclaim_ops.unmap_from_gpu and
  *    &gem_reclaim_ops.map_to_gpu.
@@ -45,6 +48,19 @@
  *
  * The counters of &gem_reclaim_device and the mmap/GPU-map counts of a BO
  * are atomics and need no lock; readers treat them as snapshots.
+ *
+ * &gem_reclaim_device.reclaim (the shrinker, control plane and reclaim
+ * counters) is RCU-protected, because BOs outlive it:
+ * gem_reclaim_device_unregister() may run while BOs exist, and they stay
+ * usable, never reclaimed again. A BO path (accounting on a state change,
+ * swap-in statistics, BO release) reads the pointer with rcu_dereference()
+ * inside rcu_read_lock() and, if it is NULL, touches no reclaim counter;
+ * it only does atomic updates inside that section, never sleeps there.
+ * Unregister clears the pointer, waits with synchronize_rcu() for every
+ * such reader, and only then frees the shrinker, the control plane and the
+ * counters. The shrinker and the control plane reach their state through
+ * their own private pointers, never through &gem_reclaim_device.reclaim,
+ * and are waited for by shrinker_free() and the control plane's removal.
  *
  * The dma_resv of a BO is not used by the core. A driver that takes it
  * (drm_gpuvm_validate() in its submit path) takes it outside the pages lock,
@@ -163,6 +179,7 @@ void gem_reclaim_object_fini(struct gem_reclaim_object *bo)
 	gr_account_release(bo);
 	if (bo->vaddr)
 		vunmap(bo->vaddr);
+	gr_sgt_release_locked(bo);
 	if (bo->pages) {
 		atomic_long_sub(gr_npages(bo), &rdev->resident_pages);
 		if (bo->state == GEM_RECLAIM_PINNED)
@@ -228,6 +245,74 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 	return pages;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_get_pages_locked);
+
+/**
+ * gem_reclaim_object_get_sgt_locked() - a BO's pages, DMA-mapped for the GPU
+ * @bo: the object, with its pages lock held
+ *
+ * Makes the BO resident (gem_reclaim_object_get_pages_locked()) and returns
+ * a scatter-gather table of its pages, DMA-mapped bidirectionally for the
+ * DRM device's &drm_device.dev. The table is built on first use and cached
+ * in &gem_reclaim_object.sgt until the pages are released (by reclaim or by
+ * gem_reclaim_object_fini()), which DMA-unmaps and frees it; the next call
+ * after a swap-in or a discard builds a new one. The DMA mapping does the
+ * CPU cache maintenance a non-coherent GPU needs after the pages were
+ * allocated, zeroed or read back from swap. The caller must not free or
+ * unmap the table.
+ *
+ * The table is valid while the pages lock is held, or while the BO is
+ * pinned, or while it is GPU-mapped by a driver whose
+ * &gem_reclaim_ops.unmap_from_gpu takes those mappings back before reclaim
+ * releases the pages.
+ *
+ * Returns: the table, or an ERR_PTR() if the pages, the table or the DMA
+ * mapping could not be allocated (the BO stays resident, nothing leaks).
+ */
+struct sg_table *gem_reclaim_object_get_sgt_locked(struct gem_reclaim_object *bo)
+{
+	struct drm_device *drm = bo->rdev->drm;
+	struct sg_table *sgt;
+	struct page **pages;
+	int ret;
+
+	lockdep_assert_held(&bo->pages_lock);
+
+	pages = gem_reclaim_object_get_pages_locked(bo);
+	if (IS_ERR(pages))
+		return ERR_CAST(pages);
+	if (bo->sgt)
+		return bo->sgt;
+
+	sgt = drm_prime_pages_to_sg(drm, pages, gr_npages(bo));
+	if (IS_ERR(sgt))
+		return sgt;
+	ret = dma_map_sgtable(drm->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	if (ret) {
+		sg_free_table(sgt);
+		kfree(sgt);
+		return ERR_PTR(ret);
+	}
+	bo->sgt = sgt;
+	return sgt;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_get_sgt_locked);
+
+/**
+ * gr_sgt_release_locked() - DMA-unmap and free a BO's cached sg table
+ * @bo: the object, with its pages lock held (or no longer referenced),
+ *	about to release its pages
+ */
+void gr_sgt_release_locked(struct gem_reclaim_object *bo)
+{
+	struct sg_table *sgt = bo->sgt;
+
+	if (!sgt)
+		return;
+	dma_unmap_sgtable(bo->rdev->drm->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	sg_free_table(sgt);
+	kfree(sgt);
+	bo->sgt = NULL;
+}
 
 /**
  * gem_reclaim_object_populate() - make a BO resident, taking its lock
@@ -306,7 +391,8 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_unpin);
  * @bo: the object
  * @map: receives the kernel address
  *
- * The BO stays pinned while mapped; vmaps nest.
+ * The BO stays pinned while mapped; vmaps nest. A %GEM_RECLAIM_BO_WC BO is
+ * mapped write-combined.
  *
  * Returns: 0 on success or a negative errno.
  */
@@ -322,7 +408,9 @@ int gem_reclaim_object_vmap(struct gem_reclaim_object *bo, struct iosys_map *map
 	ret = gr_pin_locked(bo);
 	if (ret)
 		goto err_unlock;
-	bo->vaddr = vmap(bo->pages, gr_npages(bo), VM_MAP, PAGE_KERNEL);
+	bo->vaddr = vmap(bo->pages, gr_npages(bo), VM_MAP,
+			 bo->flags & GEM_RECLAIM_BO_WC ?
+			 pgprot_writecombine(PAGE_KERNEL) : PAGE_KERNEL);
 	if (!bo->vaddr) {
 		ret = -ENOMEM;
 		goto err_unpin;
@@ -477,6 +565,7 @@ EXPORT_SYMBOL_GPL(gem_reclaim_vm_ops);
  *
  * No page is allocated here; the fault handler does it on first access.
  * The driver sets &drm_gem_object_funcs.vm_ops to &gem_reclaim_vm_ops.
+ * A %GEM_RECLAIM_BO_WC BO is mapped write-combined.
  *
  * Returns: 0, -EPERM for a %GEM_RECLAIM_BO_NO_MMAP BO, -EINVAL for a
  * private (copy-on-write) mapping.
@@ -492,6 +581,8 @@ int gem_reclaim_object_mmap(struct drm_gem_object *obj, struct vm_area_struct *v
 
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	if (bo->flags & GEM_RECLAIM_BO_WC)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	/* vm_open() is not called for the first VMA; count it here. */
 	atomic_inc(&bo->mmap_count);
 	return 0;

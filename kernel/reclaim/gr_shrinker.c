@@ -47,8 +47,10 @@
  * - ``swapout`` walks bos and swaps out BOs none of whose VMs is active,
  *   whatever their idle time: GPU mappings torn down through
  *   &gem_reclaim_ops.unmap_from_gpu (which marks the driver's vm_bo evicted
- *   with drm_gpuvm_bo_evict()), CPU mappings zapped, pages released dirty to
- *   shmem and, when the caller allows I/O, written to swap at once. State
+ *   with drm_gpuvm_bo_evict()), CPU mappings zapped, the cached sg table
+ *   (gem_reclaim_object_get_sgt_locked()) DMA-unmapped and freed (the
+ *   discard policy does the same), pages released dirty to shmem and,
+ *   when the caller allows I/O, written to swap at once. State
  *   SWAPPED. A CPU fault (gem_reclaim_vm_ops) or the driver's next submit
  *   (drm_gpuvm_validate()) brings the pages back.
  *
@@ -86,6 +88,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pagemap.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/shmem_fs.h>
@@ -191,18 +194,26 @@ static u32 gr_acct_class_locked(struct gem_reclaim_object *bo)
 	return c;
 }
 
+/*
+ * The counters exist from register to unregister only; a BO accounted
+ * while they do not is left out of them (acct 0). See DOC: Locking in
+ * gr_object.c for the RCU rule on &gem_reclaim_device.reclaim.
+ */
 static void gr_account_set(struct gem_reclaim_object *bo, u32 acct)
 {
-	struct gr_reclaim *r = bo->rdev->reclaim;
 	long npages = gr_bo_npages(bo);
-	u32 diff = bo->acct ^ acct;
+	struct gr_reclaim *r;
 	unsigned int i;
 	long delta;
+	u32 diff;
 
+	rcu_read_lock();
+	r = rcu_dereference(bo->rdev->reclaim);
 	if (!r) {
 		bo->acct = 0;
-		return;
+		goto out_unlock;
 	}
+	diff = bo->acct ^ acct;
 	bo->acct = acct;
 	for (i = 0; i < GR_ACCT_COUNT; i++) {
 		if (!(diff & BIT(i)))
@@ -212,6 +223,8 @@ static void gr_account_set(struct gem_reclaim_object *bo, u32 acct)
 		gr_stats_add(gr_control_stats(r->ctl), gr_acct_gauge[i],
 			     delta << PAGE_SHIFT);
 	}
+out_unlock:
+	rcu_read_unlock();
 }
 
 /**
@@ -241,15 +254,18 @@ void gr_account_release(struct gem_reclaim_object *bo)
  */
 void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed)
 {
-	struct gr_reclaim *r = bo->rdev->reclaim;
+	struct gr_reclaim *r;
 
 	atomic_inc(&bo->swapin_count);
-	if (!r)
-		return;
-	gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_PAGES,
-		     gr_bo_npages(bo));
-	gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_NS,
-		     ktime_to_ns(elapsed));
+	rcu_read_lock();
+	r = rcu_dereference(bo->rdev->reclaim);
+	if (r) {
+		gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_PAGES,
+			     gr_bo_npages(bo));
+		gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_NS,
+			     ktime_to_ns(elapsed));
+	}
+	rcu_read_unlock();
 }
 
 /**
@@ -660,6 +676,8 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 	/* Later CPU accesses fault and get the pages back. */
 	drm_vma_node_unmap(&obj->vma_node, obj->dev->anon_inode->i_mapping);
 
+	/* The next GPU use maps the new pages again. */
+	gr_sgt_release_locked(bo);
 	/* Dirty for swap-out, so shmem writes them; a discard drops them. */
 	drm_gem_put_pages(obj, bo->pages, !discard, false);
 	bo->pages = NULL;
@@ -794,10 +812,11 @@ static unsigned long gr_scan_objects(struct shrinker *shrinker,
 static int gr_ctl_shrink(struct gr_control *ctl, unsigned long pages,
 			 pid_t tgid, unsigned long *freed)
 {
-	struct gem_reclaim_device *rdev = gr_control_priv(ctl);
+	struct gr_reclaim *r = gr_control_priv(ctl);
+	struct gem_reclaim_device *rdev = r->rdev;
 	struct gr_scan scan;
 
-	gr_scan_init(&scan, rdev->reclaim, pages, GFP_KERNEL);
+	gr_scan_init(&scan, r, pages, GFP_KERNEL);
 	scan.tgid = tgid;
 	/* An explicit request looks at every BO, as often as it pays off. */
 	scan.budget_max = atomic_long_read(&rdev->bo_count) + 1;
@@ -823,7 +842,8 @@ static u64 gr_idle_ms_locked(struct gem_reclaim_vm *vm, ktime_t now)
 
 static int gr_ctl_bos_show(struct gr_control *ctl, struct seq_file *m)
 {
-	struct gem_reclaim_device *rdev = gr_control_priv(ctl);
+	struct gr_reclaim *r = gr_control_priv(ctl);
+	struct gem_reclaim_device *rdev = r->rdev;
 	struct list_head *lists[] = { &rdev->bos, &rdev->bos_discard };
 	struct gem_reclaim_object *bo;
 	struct gem_reclaim_vm *vm;
@@ -911,7 +931,8 @@ static void gr_vm_row_locked(struct seq_file *m, struct gem_reclaim_vm *vm,
 
 static int gr_ctl_vms_show(struct gr_control *ctl, struct seq_file *m)
 {
-	struct gem_reclaim_device *rdev = gr_control_priv(ctl);
+	struct gr_reclaim *r = gr_control_priv(ctl);
+	struct gem_reclaim_device *rdev = r->rdev;
 	struct gem_reclaim_vm *vm;
 	ktime_t now = ktime_get();
 	unsigned long irqflags;
@@ -953,7 +974,7 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 	unsigned int i;
 	int ret;
 
-	if (rdev->reclaim)
+	if (rcu_access_pointer(rdev->reclaim))
 		return -EEXIST;
 	if (drm_WARN_ON(drm, atomic_long_read(&rdev->bo_count)))
 		return -EBUSY;
@@ -966,7 +987,7 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 		atomic_long_set(&r->pages[i], 0);
 	atomic64_set(&r->scan_gen, 0);
 
-	r->ctl = gr_control_create(drm, &gr_control_ops, rdev);
+	r->ctl = gr_control_create(drm, &gr_control_ops, r);
 	if (IS_ERR(r->ctl)) {
 		ret = PTR_ERR(r->ctl);
 		goto err_free;
@@ -985,7 +1006,7 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 	r->shrinker->private_data = r;
 
 	/* Accounting starts with the first BO, which comes after this. */
-	rdev->reclaim = r;
+	rcu_assign_pointer(rdev->reclaim, r);
 	shrinker_register(r->shrinker);
 	return 0;
 
@@ -999,21 +1020,32 @@ EXPORT_SYMBOL_GPL(gem_reclaim_device_register);
 
 /**
  * gem_reclaim_device_unregister() - undo gem_reclaim_device_register()
- * @rdev: the device, whose BOs are all gone
+ * @rdev: the device
  *
- * Frees the shrinker (waiting for a scan in progress) and removes the
- * control plane (waiting for file operations in progress).
+ * Stops the reclaim accounting of the BOs, frees the shrinker (waiting for
+ * a scan in progress) and removes the control plane (waiting for file
+ * operations in progress). Does nothing if @rdev is not registered. A
+ * driver calls it on removal, and may call it while open files still hold
+ * BOs (unbind, or unplug after a failed reset): BOs may still exist: they
+ * stay usable, unreclaimed, until freed (CPU faults, vmap, pin, GPU
+ * mapping, gem_reclaim_object_get_sgt_locked() and
+ * gem_reclaim_object_fini() keep working). Registering again needs a
+ * device without BOs.
+ *
+ * Context: process context; serialised against
+ * gem_reclaim_device_register() by the caller.
  */
 void gem_reclaim_device_unregister(struct gem_reclaim_device *rdev)
 {
-	struct gr_reclaim *r = rdev->reclaim;
+	struct gr_reclaim *r = rcu_dereference_protected(rdev->reclaim, true);
 
 	if (!r)
 		return;
+	/* No BO path feeds the counters once this returns. */
+	RCU_INIT_POINTER(rdev->reclaim, NULL);
+	synchronize_rcu();
 	shrinker_free(r->shrinker);
 	gr_control_destroy(r->ctl);
-	drm_WARN_ON(rdev->drm, atomic_long_read(&rdev->bo_count));
-	rdev->reclaim = NULL;
 	kfree(r);
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_device_unregister);

@@ -12,6 +12,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 
 #include <drm/drm_device.h>
@@ -46,7 +47,7 @@ int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
 	atomic_long_set(&rdev->pinned_pages, 0);
 	atomic_long_set(&rdev->populate_count, 0);
 	atomic64_set(&rdev->next_id, 0);
-	rdev->reclaim = NULL;
+	RCU_INIT_POINTER(rdev->reclaim, NULL);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_device_init);
