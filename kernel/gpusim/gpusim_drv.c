@@ -13,6 +13,9 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
@@ -32,7 +35,12 @@ static unsigned int num_devices = 1;
 module_param(num_devices, uint, 0444);
 MODULE_PARM_DESC(num_devices, "Number of simulated GPUs (1-8, default 1)");
 
+bool gpusim_map_wc;
+module_param_named(map_wc, gpusim_map_wc, bool, 0644);
+MODULE_PARM_DESC(map_wc, "Create user BOs with write-combined CPU mappings (GEM_RECLAIM_BO_WC), as panthor does for a GPU that does not snoop CPU caches");
+
 struct gpusim_counters gpusim_counters;
+struct gpusim_dma_stats gpusim_dma_stats;
 
 static struct platform_device *gpusim_pdevs[GPUSIM_MAX_DEVICES];
 static struct dentry *gpusim_debugfs;
@@ -100,7 +108,11 @@ static void gpusim_unregister_reclaim(void *data)
 	gem_reclaim_device_unregister(&gdev->rdev);
 }
 
-static void gpusim_fini_rdev(void *data)
+/*
+ * At the release of the DRM device, not at unbind: open files may keep
+ * BOs, VMs and jobs after an unbind.
+ */
+static void gpusim_fini_rdev(struct drm_device *drm, void *data)
 {
 	struct gpusim_device *gdev = data;
 
@@ -119,6 +131,11 @@ static int gpusim_probe(struct platform_device *pdev)
 	if (IS_ERR(gdev))
 		return PTR_ERR(gdev);
 
+	/* BOs are DMA-mapped for the "GPU" (gem_reclaim_object_get_sgt_locked()). */
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
 	ret = gem_reclaim_device_init(&gdev->rdev, &gdev->drm, &gpusim_reclaim_ops);
 	if (ret)
 		return ret;
@@ -128,7 +145,7 @@ static int gpusim_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	atomic_long_inc(&gpusim_counters.devices);
 
-	ret = devm_add_action_or_reset(&pdev->dev, gpusim_fini_rdev, gdev);
+	ret = drmm_add_action_or_reset(&gdev->drm, gpusim_fini_rdev, gdev);
 	if (ret)
 		return ret;
 
@@ -151,6 +168,8 @@ static void gpusim_remove(struct platform_device *pdev)
 	/*
 	 * The reclaim files live in the DRM device's debugfs directory, which
 	 * drm_dev_unplug() removes: take them (and the shrinker) away first.
+	 * Open files may still hold BOs: they stay usable (CPU mappings fault
+	 * their pages back in), unreclaimed, until the files are closed.
 	 */
 	gem_reclaim_device_unregister(&gdev->rdev);
 	drm_dev_unplug(&gdev->drm);
@@ -179,6 +198,54 @@ static int gpusim_objects_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(gpusim_objects);
+
+static int gpusim_dma_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "sgt_builds %ld\n",
+		   atomic_long_read(&gpusim_dma_stats.sgt_builds));
+	seq_printf(m, "pages_checked %ld\n",
+		   atomic_long_read(&gpusim_dma_stats.pages_checked));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(gpusim_dma);
+
+/*
+ * Write a device index to take the reclaim core away from that device
+ * (gem_reclaim_device_unregister()) while it stays bound, as a driver does
+ * when it gives up on its device with files still open; the BOs must stay
+ * usable. Tests only: the device is not reclaimed again until rebound.
+ */
+static ssize_t gpusim_unregister_reclaim_write(struct file *file,
+					       const char __user *ubuf,
+					       size_t len, loff_t *ppos)
+{
+	struct platform_device *pdev;
+	struct gpusim_device *gdev;
+	unsigned int i;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, len, 0, &i);
+	if (ret)
+		return ret;
+	if (i >= GPUSIM_MAX_DEVICES || !gpusim_pdevs[i])
+		return -ENODEV;
+	pdev = gpusim_pdevs[i];
+
+	/* Serialised with probe and remove. */
+	device_lock(&pdev->dev);
+	gdev = platform_get_drvdata(pdev);
+	if (gdev && pdev->dev.driver)
+		gem_reclaim_device_unregister(&gdev->rdev);
+	else
+		ret = -ENODEV;
+	device_unlock(&pdev->dev);
+	return ret ?: len;
+}
+
+static const struct file_operations gpusim_unregister_reclaim_fops = {
+	.owner = THIS_MODULE,
+	.write = gpusim_unregister_reclaim_write,
+};
 
 static void gpusim_unregister_devices(void)
 {
@@ -220,6 +287,9 @@ static int __init gpusim_init(void)
 
 	gpusim_debugfs = debugfs_create_dir("gpusim", NULL);
 	debugfs_create_file("objects", 0444, gpusim_debugfs, NULL, &gpusim_objects_fops);
+	debugfs_create_file("dma", 0444, gpusim_debugfs, NULL, &gpusim_dma_fops);
+	debugfs_create_file("unregister_reclaim", 0200, gpusim_debugfs, NULL,
+			    &gpusim_unregister_reclaim_fops);
 	return 0;
 
 err_unregister_devices:

@@ -47,6 +47,20 @@ struct gpusim_counters {
 extern struct gpusim_counters gpusim_counters;
 
 /**
+ * struct gpusim_dma_stats - page-table maps through the DMA-mapped sg table
+ * (debugfs "dma"); they only grow
+ */
+struct gpusim_dma_stats {
+	/** @sgt_builds: sg tables built and DMA-mapped for a page-table map */
+	atomic_long_t sgt_builds;
+	/** @pages_checked: pages mapped from an sg table, checked against the BO */
+	atomic_long_t pages_checked;
+};
+
+extern struct gpusim_dma_stats gpusim_dma_stats;
+extern bool gpusim_map_wc;
+
+/**
  * struct gpusim_device - one simulated GPU
  */
 struct gpusim_device {

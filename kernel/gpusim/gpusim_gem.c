@@ -36,7 +36,8 @@ static const struct drm_gem_object_funcs gpusim_bo_funcs = {
  * gpusim_bo_create() - create a BO without backing pages
  * @gdev: the device
  * @size: page-aligned size
- * @flags: DRM_GPUSIM_BO_* (the same bits as GEM_RECLAIM_BO_*)
+ * @flags: DRM_GPUSIM_BO_* (the same bits as GEM_RECLAIM_BO_*), plus
+ *	GEM_RECLAIM_BO_WC for a user BO created while map_wc is set
  *
  * Returns: the BO with one reference, or an ERR_PTR().
  */
@@ -85,7 +86,8 @@ int gpusim_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *
 		return -E2BIG;
 	size = PAGE_ALIGN(args->size);
 
-	bo = gpusim_bo_create(gdev, size, args->flags);
+	bo = gpusim_bo_create(gdev, size, args->flags |
+			      (READ_ONCE(gpusim_map_wc) ? GEM_RECLAIM_BO_WC : 0));
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
 

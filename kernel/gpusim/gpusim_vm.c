@@ -15,6 +15,7 @@
  */
 
 #include <linux/log2.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include <drm/drm_exec.h>
@@ -87,19 +88,67 @@ static void gpusim_vma_free(struct gpusim_vma *vma)
 	atomic_long_dec(&gpusim_counters.vmas);
 }
 
-/* Page table: store @npages pages at @va; all or nothing. */
-static int gpusim_pt_map(struct gpusim_vm *vm, u64 va, struct page **pages,
-			 u64 npages)
+/* A new sg table must DMA-map the whole BO. */
+static int gpusim_sgt_check_dma(struct gpusim_bo *bo, struct sg_table *sgt)
 {
+	struct scatterlist *sg;
+	u64 bytes = 0;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		bytes += sg_dma_len(sg);
+	if (WARN_ON_ONCE(bytes != bo->base.base.size))
+		return -EIO;
+	return 0;
+}
+
+/*
+ * Page table: map @npages pages of @bo, from page @pgoff, at @va; all or
+ * nothing. The pages come from the BO's DMA-mapped sg table, as a real
+ * driver's page tables would (panthor's io-pgtable maps the sgt), and must
+ * be the BO's pages. Called with the BO's pages lock held.
+ */
+static int gpusim_pt_map_bo(struct gpusim_vm *vm, u64 va, struct gpusim_bo *bo,
+			    u64 pgoff, u64 npages)
+{
+	struct gem_reclaim_object *rbo = &bo->base;
 	unsigned long first = va >> PAGE_SHIFT;
-	u64 i;
+	bool build = !rbo->sgt;
+	struct sg_page_iter piter;
+	struct sg_table *sgt;
+	struct page *page;
+	u64 i = 0;
 	int ret;
 
-	for (i = 0; i < npages; i++) {
-		ret = xa_err(xa_store(&vm->pt, first + i, pages[i], GFP_KERNEL));
+	lockdep_assert_held(&rbo->pages_lock);
+	sgt = gem_reclaim_object_get_sgt_locked(rbo);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+	if (build) {
+		ret = gpusim_sgt_check_dma(bo, sgt);
+		if (ret)
+			return ret;
+		atomic_long_inc(&gpusim_dma_stats.sgt_builds);
+	}
+
+	for_each_sgtable_page(sgt, &piter, pgoff) {
+		if (i == npages)
+			break;
+		page = sg_page_iter_page(&piter);
+		if (WARN_ON_ONCE(page != rbo->pages[pgoff + i])) {
+			ret = -EIO;
+			goto err_erase;
+		}
+		ret = xa_err(xa_store(&vm->pt, first + i, page, GFP_KERNEL));
 		if (ret)
 			goto err_erase;
+		i++;
 	}
+	if (WARN_ON_ONCE(i != npages)) {
+		ret = -EIO;
+		goto err_erase;
+	}
+	atomic_long_add(npages, &gpusim_dma_stats.pages_checked);
 	return 0;
 
 err_erase:
@@ -155,7 +204,6 @@ static int gpusim_sm_step_map(struct drm_gpuva_op *op, void *priv)
 	struct drm_gem_object *obj = op->map.gem.obj;
 	struct gpusim_bo *bo = to_gpusim_bo(obj);
 	struct gpusim_vma *vma;
-	struct page **pages;
 	int ret;
 
 	vma = gpusim_ctx_take_vma(ctx);
@@ -163,14 +211,9 @@ static int gpusim_sm_step_map(struct drm_gpuva_op *op, void *priv)
 		return -EINVAL;
 
 	gem_reclaim_object_lock(&bo->base);
-	pages = gem_reclaim_object_get_pages_locked(&bo->base);
-	if (IS_ERR(pages)) {
-		ret = PTR_ERR(pages);
-		goto err_unlock;
-	}
-	ret = gpusim_pt_map(vm, op->map.va.addr,
-			    pages + (op->map.gem.offset >> PAGE_SHIFT),
-			    op->map.va.range >> PAGE_SHIFT);
+	ret = gpusim_pt_map_bo(vm, op->map.va.addr, bo,
+			       op->map.gem.offset >> PAGE_SHIFT,
+			       op->map.va.range >> PAGE_SHIFT);
 	if (ret)
 		goto err_unlock;
 
@@ -721,17 +764,17 @@ out_unlock_gpuva:
 }
 
 /* Map every VA range of @vm_bo in its VM's page table again. */
-static int gpusim_vm_bo_remap_locked(struct drm_gpuvm_bo *vm_bo,
-				     struct page **pages)
+static int gpusim_vm_bo_remap_locked(struct drm_gpuvm_bo *vm_bo)
 {
 	struct gpusim_vm *vm = to_gpusim_vm(vm_bo->vm);
+	struct gpusim_bo *bo = to_gpusim_bo(vm_bo->obj);
 	struct drm_gpuva *va;
 	int ret;
 
 	drm_gpuvm_bo_for_each_va(va, vm_bo) {
-		ret = gpusim_pt_map(vm, va->va.addr,
-				    pages + (va->gem.offset >> PAGE_SHIFT),
-				    va->va.range >> PAGE_SHIFT);
+		ret = gpusim_pt_map_bo(vm, va->va.addr, bo,
+				       va->gem.offset >> PAGE_SHIFT,
+				       va->va.range >> PAGE_SHIFT);
 		if (ret)
 			return ret;
 	}
@@ -743,17 +786,17 @@ static int gpusim_map_to_gpu(struct gem_reclaim_object *rbo)
 	struct gpusim_bo *bo = container_of(rbo, struct gpusim_bo, base);
 	struct drm_gem_object *obj = &rbo->base;
 	struct drm_gpuvm_bo *vm_bo;
-	struct page **pages;
+	struct sg_table *sgt;
 	int ret = 0;
 
 	lockdep_assert_held(&rbo->pages_lock);
-	pages = gem_reclaim_object_get_pages_locked(rbo);
-	if (IS_ERR(pages))
-		return PTR_ERR(pages);
+	sgt = gem_reclaim_object_get_sgt_locked(rbo);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
 
 	mutex_lock(&bo->gpuva_lock);
 	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
-		ret = gpusim_vm_bo_remap_locked(vm_bo, pages);
+		ret = gpusim_vm_bo_remap_locked(vm_bo);
 		if (ret)
 			break;
 	}
@@ -772,7 +815,6 @@ static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *ex
 {
 	struct drm_gem_object *obj = vm_bo->obj;
 	struct gpusim_bo *bo = to_gpusim_bo(obj);
-	struct page **pages;
 	int ret;
 
 	ret = drm_exec_lock_obj(exec, obj);
@@ -780,17 +822,11 @@ static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *ex
 		return ret;
 
 	gem_reclaim_object_lock(&bo->base);
-	pages = gem_reclaim_object_get_pages_locked(&bo->base);
-	if (IS_ERR(pages)) {
-		ret = PTR_ERR(pages);
-		goto out_unlock;
-	}
 	mutex_lock(&bo->gpuva_lock);
-	ret = gpusim_vm_bo_remap_locked(vm_bo, pages);
+	ret = gpusim_vm_bo_remap_locked(vm_bo);
 	mutex_unlock(&bo->gpuva_lock);
 	if (!ret)
 		drm_gpuvm_bo_evict(vm_bo, false);
-out_unlock:
 	gem_reclaim_object_unlock(&bo->base);
 	return ret;
 }

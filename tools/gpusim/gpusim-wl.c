@@ -50,6 +50,16 @@
  *                           reclaim benchmarks (tests/bench/reclaim.sh):
  *                           anon vs BO swap-out and swap-in, discard, and
  *                           shrink latency with NBOS BOs
+ *   survive SIZE WAITFILE gpu|nogpu
+ *                           a BO mapped on the GPU and the CPU, filled both
+ *                           ways; after WAITFILE exists (the test reclaims
+ *                           it, or takes the reclaim core or the whole
+ *                           device away meanwhile), reports the BO's state,
+ *                           then checks every word: with "gpu" by GPU
+ *                           VERIFY first (which restores a swapped BO),
+ *                           then a new GPU mapping of the BO, GPU fill and
+ *                           mmap checks; with "nogpu" (device unplugged)
+ *                           through mmap only, and ioctls must fail ENODEV
  *   discard SIZE [WAITFILE] a DISCARD_ON_RECLAIM BO and a normal one, both
  *                           filled; after WAITFILE exists (the test reclaims
  *                           meanwhile), reports content_lost and checks the
@@ -1115,6 +1125,79 @@ static void wait_for_file(const char *path)
 		usleep(100000);
 }
 
+static void cpu_check(const char *what, const void *p, uint64_t size, uint64_t s)
+{
+	uint64_t first = 0, bad = gpusim_cpu_verify(p, size, s, 0, &first);
+
+	printf("%s_mismatches=%" PRIu64 "\n", what, bad);
+	if (bad) {
+		printf("%s_first_bad=0x%" PRIx64 "\n", what, first);
+		fail(what);
+	}
+}
+
+static int cmd_survive(uint64_t size, const char *waitfile, const char *mode)
+{
+	struct drm_gpusim_job_wait w;
+	struct drm_gpusim_bo_query q;
+	uint32_t vm, bo;
+	int gpu, ret;
+	void *p;
+
+	if (!strcmp(mode, "gpu"))
+		gpu = 1;
+	else if (!strcmp(mode, "nogpu"))
+		gpu = 0;
+	else
+		usage();
+	printf("seed=0x%" PRIx64 " size=%" PRIu64 "\n", seed, size);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
+	p = map_bo(bo, size);
+	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+	printf("create_flags=%u\n", q.create_flags);
+
+	/* GPU writes, CPU reads; CPU writes, GPU reads. */
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed, 0, &w));
+	expect_done("gpu_fill", &w);
+	cpu_check("gpu_to_cpu", p, size, seed);
+	gpusim_cpu_fill(p, size, seed + 1, 0);
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A, size, seed + 1, 0, &w));
+	expect_done("cpu_to_gpu", &w);
+	printf("ready=1\n");
+	wait_for_file(waitfile);
+
+	if (gpu) {
+		CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+		printf("state_after_wait=%s\n", gpusim_bo_state_name(q.state));
+		/* The GPU first, so its submit path brings the pages back. */
+		CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A, size, seed + 1, 0, &w));
+		expect_done("gpu_after_wait", &w);
+		cpu_check("cpu_after_wait", p, size, seed + 1);
+		/* A new GPU mapping, a GPU fill there, read by the CPU. */
+		CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_B, size));
+		CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_B, size, seed + 2, 0, &w));
+		expect_done("gpu_fill_new_map", &w);
+		cpu_check("cpu_new_map", p, size, seed + 2);
+		gpusim_cpu_fill(p, size, seed + 3, 0);
+		CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A, size, seed + 3, 0, &w));
+		expect_done("cpu_to_gpu_after_wait", &w);
+	} else {
+		/* The CPU mapping was zapped by the unplug and faults back. */
+		cpu_check("cpu_after_wait", p, size, seed + 1);
+		gpusim_cpu_fill(p, size, seed + 3, 0);
+		cpu_check("cpu_rewrite", p, size, seed + 3);
+		ret = gpusim_gpu_verify(&dev, vm, VA_A, size, seed + 3, 0, &w);
+		printf("submit_after_wait=%d\n", ret);
+		if (ret != -ENODEV)
+			fail("submit_after_unplug_not_enodev");
+	}
+	munmap(p, size);
+	printf("result=pass\n");
+	return 0;
+}
+
 /*
  * Run @n commands on @vm in jobs of at most GPUSIM_MAX_CMDS; a job that
  * stops on a mismatch or fault is counted and the rest resubmitted.
@@ -1406,6 +1489,7 @@ static void usage(void)
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
 		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE] |\n"
+		"          survive SIZE WAITFILE gpu|nogpu |\n"
 		"          bench-reclaim SIZE SHRINK_FILE NBOS\n");
 	exit(EXIT_USAGE);
 }
@@ -1467,6 +1551,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "bench-reclaim") && argc >= 3)
 		ret = cmd_bench_reclaim(parse_size(argv[0]), argv[1],
 					(uint32_t)parse_size(argv[2]));
+	else if (!strcmp(cmd, "survive") && argc >= 3)
+		ret = cmd_survive(parse_size(argv[0]), argv[1], argv[2]);
 	else if (!strcmp(cmd, "hold") && argc >= 2)
 		ret = cmd_hold((unsigned int)parse_size(argv[0]), parse_size(argv[1]));
 	else
