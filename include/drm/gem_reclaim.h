@@ -59,8 +59,10 @@ enum gem_reclaim_state {
  * CPU mappings are write-combined, for a GPU that does not snoop CPU caches
  * (panthor's map_wc BOs): gem_reclaim_object_mmap() maps the BO with
  * pgprot_writecombine() and the kernel vmap uses
- * pgprot_writecombine(PAGE_KERNEL). The GPU's view is made coherent by the
- * DMA mapping of gem_reclaim_object_get_sgt_locked().
+ * pgprot_writecombine(PAGE_KERNEL). Whenever the core allocates its pages
+ * (first use, swap-in, after a discard) it DMA-maps them for the GPU, which
+ * cleans the CPU cache lines left by zeroing or swap-in, so that neither the
+ * uncached CPU mappings nor a non-coherent GPU see stale data.
  */
 #define GEM_RECLAIM_BO_WC			BIT(2)
 #define GEM_RECLAIM_BO_FLAGS_MASK \
@@ -227,7 +229,10 @@ struct gem_reclaim_object {
 	u32 flags;
 	/** @mmap_count: number of CPU VMAs mapping the BO (fork included) */
 	atomic_t mmap_count;
-	/** @gpu_map_count: number of GPU mappings (VA ranges) of the BO */
+	/**
+	 * @gpu_map_count: GPU mappings of the BO, in the driver's unit (see
+	 * gem_reclaim_object_gpu_mapped())
+	 */
 	atomic_t gpu_map_count;
 	/** @reclaim_count: number of times the pages were reclaimed */
 	atomic_t reclaim_count;

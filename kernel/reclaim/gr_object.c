@@ -207,6 +207,28 @@ static void gr_set_state_locked(struct gem_reclaim_object *bo,
 	gr_account_locked(bo);
 }
 
+/* Build and DMA-map bo->sgt from @pages, the BO's pages. */
+static int gr_sgt_map_locked(struct gem_reclaim_object *bo, struct page **pages)
+{
+	struct drm_device *drm = bo->rdev->drm;
+	struct sg_table *sgt;
+	int ret;
+
+	lockdep_assert_held(&bo->pages_lock);
+
+	sgt = drm_prime_pages_to_sg(drm, pages, gr_npages(bo));
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+	ret = dma_map_sgtable(drm->dev, sgt, DMA_BIDIRECTIONAL, 0);
+	if (ret) {
+		sg_free_table(sgt);
+		kfree(sgt);
+		return ret;
+	}
+	bo->sgt = sgt;
+	return 0;
+}
+
 /**
  * gem_reclaim_object_get_pages_locked() - make a BO resident
  * @bo: the object, with its pages lock held
@@ -216,13 +238,19 @@ static void gr_set_state_locked(struct gem_reclaim_object *bo,
  * pages lock is held; a caller that keeps using pages after unlocking must
  * be able to take them back through &gem_reclaim_ops.unmap_from_gpu.
  *
- * Returns: the page array, or an ERR_PTR() on allocation failure.
+ * The new pages of a %GEM_RECLAIM_BO_WC BO are DMA-mapped for the GPU right
+ * away (the sg table of gem_reclaim_object_get_sgt_locked()), which cleans
+ * the CPU cache lines their zeroing or swap-in left behind.
+ *
+ * Returns: the page array, or an ERR_PTR() on allocation or DMA-mapping
+ * failure (the BO is then left as it was).
  */
 struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 {
 	bool swapped = bo->state == GEM_RECLAIM_SWAPPED;
 	struct page **pages;
 	ktime_t start = 0;
+	int ret;
 
 	lockdep_assert_held(&bo->pages_lock);
 
@@ -236,6 +264,21 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 		return pages;
 	if (swapped)
 		gr_swapin_done(bo, ktime_sub(ktime_get(), start));
+
+	/*
+	 * The CPU maps a write-combined BO uncached, but the pages were just
+	 * zeroed or read back from swap through the cached kernel mapping:
+	 * clean those cache lines now, by DMA-mapping the pages for the GPU,
+	 * or their write-back would later overwrite what the CPU and the GPU
+	 * wrote. The table stays cached for gem_reclaim_object_get_sgt_locked().
+	 */
+	if (bo->flags & GEM_RECLAIM_BO_WC) {
+		ret = gr_sgt_map_locked(bo, pages);
+		if (ret) {
+			drm_gem_put_pages(&bo->base, pages, false, false);
+			return ERR_PTR(ret);
+		}
+	}
 
 	bo->pages = pages;
 	atomic_long_add(gr_npages(bo), &bo->rdev->resident_pages);
@@ -270,8 +313,6 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_get_pages_locked);
  */
 struct sg_table *gem_reclaim_object_get_sgt_locked(struct gem_reclaim_object *bo)
 {
-	struct drm_device *drm = bo->rdev->drm;
-	struct sg_table *sgt;
 	struct page **pages;
 	int ret;
 
@@ -280,20 +321,12 @@ struct sg_table *gem_reclaim_object_get_sgt_locked(struct gem_reclaim_object *bo
 	pages = gem_reclaim_object_get_pages_locked(bo);
 	if (IS_ERR(pages))
 		return ERR_CAST(pages);
-	if (bo->sgt)
-		return bo->sgt;
-
-	sgt = drm_prime_pages_to_sg(drm, pages, gr_npages(bo));
-	if (IS_ERR(sgt))
-		return sgt;
-	ret = dma_map_sgtable(drm->dev, sgt, DMA_BIDIRECTIONAL, 0);
-	if (ret) {
-		sg_free_table(sgt);
-		kfree(sgt);
-		return ERR_PTR(ret);
+	if (!bo->sgt) {
+		ret = gr_sgt_map_locked(bo, pages);
+		if (ret)
+			return ERR_PTR(ret);
 	}
-	bo->sgt = sgt;
-	return sgt;
+	return bo->sgt;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_get_sgt_locked);
 
@@ -454,11 +487,16 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_vunmap);
  * gem_reclaim_object_gpu_mapped() - account GPU mappings of a BO
  * @bo: the object, with its pages lock held
  * @vm: the VM the ranges are (un)mapped in
- * @delta: number of VA ranges of the BO mapped (positive) or unmapped
- *	(negative) in @vm
+ * @delta: change in the number of mappings of the BO in @vm: positive on
+ *	map, negative on unmap
  *
  * Keeps the BO's links to its VMs (&gem_reclaim_object.links), from which
- * reclaim decides whether the BO is idle and orders its victims.
+ * reclaim decides whether the BO is idle and orders its victims. The unit
+ * is the driver's, as long as it is balanced: the BO counts as mapped in
+ * @vm while the sum is positive. gpusim counts VA ranges; panthor counts
+ * one per &drm_gpuvm_bo, because its VA ranges change in the dma-fence
+ * signalling path where the pages lock can't be taken. The bos file and
+ * &gem_reclaim_object.gpu_map_count show that sum.
  */
 void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo,
 				   struct gem_reclaim_vm *vm, int delta)

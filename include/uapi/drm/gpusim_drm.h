@@ -110,6 +110,12 @@ struct drm_gpusim_vm_query {
 #define DRM_GPUSIM_BO_DISCARD_ON_RECLAIM	(1 << 1)
 #define DRM_GPUSIM_BO_FLAGS \
 	(DRM_GPUSIM_BO_NO_MMAP | DRM_GPUSIM_BO_DISCARD_ON_RECLAIM)
+/*
+ * Reported by BO_QUERY only, not accepted at creation: the BO's CPU mappings
+ * are write-combined (gpusim's map_wc module parameter was set when it was
+ * created).
+ */
+#define DRM_GPUSIM_BO_WC			(1 << 2)
 
 /**
  * struct drm_gpusim_bo_create - create a BO; no memory is allocated yet
@@ -154,7 +160,8 @@ enum drm_gpusim_bo_state {
  * @size: out, size in bytes
  * @resident_bytes: out, bytes backed by memory
  * @flags: out, DRM_GPUSIM_BO_CONTENT_LOST
- * @create_flags: out, the flags given at creation
+ * @create_flags: out, the DRM_GPUSIM_BO_* flags given at creation, plus
+ *	DRM_GPUSIM_BO_WC if the BO was created write-combined
  * @mmap_count: out, CPU mappings
  * @gpu_map_count: out, GPU mappings (bound VA ranges)
  */
