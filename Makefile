@@ -14,8 +14,9 @@
 #                         (gem_reclaim + patched panthor; packaging/README.md)
 #   make install-dkms     copy it to DESTDIR/usr/src/; without DESTDIR also
 #                         dkms add + install (DKMS_KVER, default: running kernel)
-#   make panthor-arm64    cross-build gem_reclaim.ko and panthor.ko for arm64
-#                         (installs gcc-aarch64-linux-gnu; 126 s fresh, 49 s again)
+#   make panthor-arm64    cross-build gem_reclaim.ko and panthor.ko for arm64, out
+#                         of tree, then in tree with the core patch (installs
+#                         gcc-aarch64-linux-gnu; kernel/panthor/README.md)
 #   make clean      leave the tree as cloned
 #
 # KVER=6.12.N+deb12-amd64 picks the Debian kernel (default: the newest 6.12
