@@ -17,7 +17,6 @@
 reclaim_require
 episodes=${BENCH_EPISODES:-5}
 
-ctxt() { awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n }' "/proc/$1/status"; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
 [ -f /etc/gemreclaim/gemreclaimd.conf ] || fail "the shipped configuration is not in the guest"
@@ -25,9 +24,9 @@ gemreclaimd >/tmp/idle.log 2>&1 &
 daemon=$!
 wait_line /tmp/idle.log 'running' 30
 sleep 5
-c0=$(ctxt $daemon)
+c0=$(ctx_switches $daemon)
 sleep 60
-c1=$(ctxt $daemon)
+c1=$(ctx_switches $daemon)
 rss=$(status_kb $daemon VmRSS)
 hwm=$(status_kb $daemon VmHWM)
 kill -TERM $daemon

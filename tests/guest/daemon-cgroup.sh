@@ -55,9 +55,9 @@ note "cgroup pressure moved the knobs ($(grep -c 'trigger fired' /tmp/d.log) tri
 # The cgroup goes away: the trigger fd reports POLLERR.
 rmdir $cg || fail "rmdir $cg"
 wait_line /tmp/d.log 'lost (POLLERR)' 15
-cs0=$(awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n }' /proc/$daemon/status)
+cs0=$(ctx_switches $daemon)
 sleep 6
-cs1=$(awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n }' /proc/$daemon/status)
+cs1=$(ctx_switches $daemon)
 kill -0 $daemon || fail "gemreclaimd died when its cgroup went away"
 expect_eq "lost lines (one per trigger)" "$(grep -c 'lost (POLLERR)' /tmp/d.log)" 1
 # back-off 250, 500, 1000, 2000, 2000 ms: about 5 attempts in 6 s

@@ -18,6 +18,9 @@ psi_total() { sed -n "s/^$2 .*total=\([0-9]*\)/\1/p" "/proc/pressure/$1"; }
 
 # vmstat KEY
 vmstat() { kv /proc/vmstat "$1"; }
+# ctx_switches PID: context switches (voluntary + involuntary) so far; the
+# difference over an interval tells whether it slept or spun.
+ctx_switches() { awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n }' "/proc/$1/status"; }
 
 # gpusim helpers ------------------------------------------------------------
 
