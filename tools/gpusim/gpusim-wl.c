@@ -65,6 +65,20 @@
  *                           meanwhile), reports content_lost and checks the
  *                           discarded BO reads zeros on the CPU and the GPU
  *                           and the other BO kept its content
+ *   bind-huge SIZE [WAITFILE]
+ *                           VM_BIND a BO of SIZE (the test makes it larger
+ *                           than the memory available); reports bind_errno,
+ *                           the BO's state and resident bytes and MemAvailable
+ *                           and MemFree before and after the bind; with
+ *                           WAITFILE, prints bound=1 and keeps the BO until
+ *                           WAITFILE exists. Passes when the bind failed
+ *                           with ENOMEM and left the BO unbacked
+ *   fault-huge SIZE SECONDS mmap a BO of SIZE and touch its first byte in a
+ *                           child process; reports how the child ended
+ *                           (fault=sigbus|ok|signal|hang: still faulting
+ *                           after SECONDS, then killed), fault_ms, the BO's
+ *                           resident bytes and MemAvailable before and
+ *                           after. Passes on sigbus
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -72,9 +86,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -798,6 +814,110 @@ static long meminfo_kb(const char *key)
 	return v;
 }
 
+static void print_mem(const char *when)
+{
+	printf("%s_memavailable_kb=%ld %s_memfree_kb=%ld\n", when,
+	       meminfo_kb("MemAvailable"), when, meminfo_kb("MemFree"));
+	fflush(stdout);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* A bind that cannot be backed must fail with ENOMEM and leave nothing behind. */
+static int cmd_bind_huge(uint64_t size, const char *waitfile)
+{
+	struct drm_gpusim_bo_query q;
+	uint32_t vm, bo;
+	long start;
+	int ret;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	bo = new_bo(size, 0);
+	printf("pid=%d bo_size=%" PRIu64 "\n", (int)getpid(), size);
+	print_mem("before");
+	start = now_ms();
+	ret = gpusim_vm_map(&dev, vm, bo, 0, VA_A, size);
+	printf("bind_errno=%d bind_ms=%ld\n", -ret, now_ms() - start);
+	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+	printf("state_after_bind=%s resident_after_bind=%" PRIu64 "\n",
+	       gpusim_bo_state_name(q.state), (uint64_t)q.resident_bytes);
+	print_mem("after_bind");
+	if (waitfile) {
+		printf("bound=1\n");
+		fflush(stdout);
+		while (access(waitfile, F_OK))
+			usleep(100 * 1000);
+	}
+	if (ret != -ENOMEM)
+		fail("bind_not_enomem");
+	if (q.resident_bytes || q.state != DRM_GPUSIM_BO_STATE_UNBACKED)
+		fail("backed_after_failed_bind");
+	printf("result=pass\n");
+	return 0;
+}
+
+/*
+ * A CPU fault on a BO that cannot be backed must end in SIGBUS, not in an
+ * OOM kill nor a fault retried forever; the touch runs in a child so that
+ * a fault that never ends can be bounded and reported.
+ */
+static int cmd_fault_huge(uint64_t size, unsigned int seconds)
+{
+	struct drm_gpusim_bo_query q;
+	const char *how;
+	int status = 0, hung = 0;
+	long start;
+	uint32_t bo;
+	pid_t child;
+	void *p;
+
+	bo = new_bo(size, 0);
+	p = map_bo(bo, size);
+	printf("pid=%d bo_size=%" PRIu64 "\n", (int)getpid(), size);
+	print_mem("before");
+	start = now_ms();
+	child = fork();
+	if (child < 0)
+		die("fork", -errno);
+	if (!child) {
+		((volatile char *)p)[0] = 1;
+		_exit(0);
+	}
+	while (waitpid(child, &status, WNOHANG) != child) {
+		if (now_ms() - start > seconds * 1000L) {
+			kill(child, SIGKILL);
+			waitpid(child, &status, 0);
+			hung = 1;
+			break;
+		}
+		usleep(50 * 1000);
+	}
+	if (hung)
+		how = "hang";
+	else if (WIFSIGNALED(status))
+		how = WTERMSIG(status) == SIGBUS ? "sigbus" : "signal";
+	else
+		how = "ok";
+	printf("fault=%s fault_ms=%ld", how, now_ms() - start);
+	if (!hung && WIFSIGNALED(status))
+		printf(" fault_signal=%d", WTERMSIG(status));
+	printf("\n");
+	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
+	printf("state_after_fault=%s resident_after_fault=%" PRIu64 "\n",
+	       gpusim_bo_state_name(q.state), (uint64_t)q.resident_bytes);
+	print_mem("after_fault");
+	if (strcmp(how, "sigbus"))
+		fail("fault_not_sigbus");
+	printf("result=pass\n");
+	return 0;
+}
+
 static int cmd_lazy(uint64_t total, uint64_t bo_size)
 {
 	uint64_t n = total / bo_size, i, resident = 0;
@@ -1490,7 +1610,8 @@ static void usage(void)
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
 		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE] |\n"
 		"          survive SIZE WAITFILE gpu|nogpu |\n"
-		"          bench-reclaim SIZE SHRINK_FILE NBOS\n");
+		"          bench-reclaim SIZE SHRINK_FILE NBOS |\n"
+		"          bind-huge SIZE [WAITFILE] | fault-huge SIZE SECONDS\n");
 	exit(EXIT_USAGE);
 }
 
@@ -1555,6 +1676,10 @@ int main(int argc, char **argv)
 		ret = cmd_survive(parse_size(argv[0]), argv[1], argv[2]);
 	else if (!strcmp(cmd, "hold") && argc >= 2)
 		ret = cmd_hold((unsigned int)parse_size(argv[0]), parse_size(argv[1]));
+	else if (!strcmp(cmd, "bind-huge") && argc >= 1)
+		ret = cmd_bind_huge(parse_size(argv[0]), argc > 1 ? argv[1] : NULL);
+	else if (!strcmp(cmd, "fault-huge") && argc >= 2)
+		ret = cmd_fault_huge(parse_size(argv[0]), (unsigned int)parse_size(argv[1]));
 	else
 		usage();
 	gpusim_close(&dev);
