@@ -78,6 +78,7 @@ failed=
 # ---- bind
 hog_start
 rm -f /tmp/go.bind
+: >/tmp/bind
 sh -c "$KILLABLE" killable gpusim-wl bind-huge "${size_mb}M" /tmp/go.bind >/tmp/bind 2>&1 &
 wl=$!
 n=0
