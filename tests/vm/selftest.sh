@@ -31,14 +31,16 @@ check "kernel WARNING" 120 "$here/selftest/warn.sh"
 check "arguments" 0 "$here/selftest/args.sh" "a b" "it's" '$HOME'
 check "bad option" 125 --mem lots "$here/selftest/exit1.sh"
 
-# The debug kernel's detectors, each on a bug planted in gr_selftest.ko.
+# The debug kernel's detectors, each on a bug planted in gr_selftest.ko, and
+# kmemleak switched off mid-run (which must fail a run as well).
 if [ "${GR_DEBUG_LANE:-1}" != 0 ] && "$here/debug-kernel/build" --check 2>/dev/null; then
 	check "debug kernel: kmemleak" 121 --kernel debug "$here/selftest/leak.sh"
 	check "debug kernel: KASAN" 121 --kernel debug "$here/selftest/oob.sh"
 	check "debug kernel: lockdep" 121 --kernel debug "$here/selftest/abba.sh"
 	check "debug kernel: WARNING" 120 --kernel debug "$here/selftest/warn.sh"
+	check "debug kernel: kmemleak turned off" 121 --kernel debug "$here/selftest/kmemleak-off.sh"
 else
-	for t in kmemleak KASAN lockdep WARNING; do
+	for t in kmemleak KASAN lockdep WARNING "kmemleak turned off"; do
 		n=$((n + 1))
 		echo "ok $n - vm/run debug kernel: $t # SKIP debug kernel not built"
 	done
