@@ -1,0 +1,42 @@
+#!/bin/sh
+# vm: --cpus 4 --mem 256M --swap 256M --timeout 200
+# gpusim-fuzz -S: random sequences of real operations (BO create, normal and
+# discard-on-reclaim; GEM mmap through either of two DRM files; PRIME
+# export, dma-buf mmap, import into both files; VM create/destroy; VM_BIND
+# map and partial unmap; GPU fill/verify/copy jobs; CPU writes and reads;
+# BO_QUERY; shrink requests; policy and idle_threshold_ms changes; fork
+# handing a process's state to its child) in several processes at once,
+# every read checked word for word against a model of what each BO holds
+# (a discard-on-reclaim BO reads its content or zeros, never other data,
+# and BO_QUERY reports each loss). Two seeds, a few processes each, for a
+# bounded time; passes if every process passes, reclaim really swapped or
+# discarded BO pages meanwhile, and every object is released afterwards.
+. /tests/guest/lib.sh
+reclaim_require
+command -v gpusim-fuzz >/dev/null || skip "gpusim-fuzz not built"
+
+# seconds per run: about 25 s in all on the stock kernel
+secs=${FUZZ_SECONDS:-10}
+[ "${GR_KERNEL:-stock}" = debug ] && secs=${FUZZ_SECONDS:-20}
+policy0=$(cat "$K/policy")
+idle0=$(cat "$K/idle_threshold_ms")
+
+reclaimed() { awk '$1 ~ /_reclaimed$/ { n += $2 } END { print n + 0 }' "$R/stats"; }
+
+run() {
+	rec0=$(reclaimed)
+	gpusim-fuzz -S "$@" >/tmp/sfuzz 2>&1
+	rc=$?
+	cat /tmp/sfuzz
+	[ $rc -eq 0 ] || fail "gpusim-fuzz -S $* exited $rc"
+	grep -q '^result=pass' /tmp/sfuzz || fail "gpusim-fuzz -S $*: no result=pass"
+	ops=$(sed -n 's/^calls=\([0-9]*\) .*/\1/p' /tmp/sfuzz)
+	expect_gt "operations with $*" "$ops" 500
+	expect_gt "pages reclaimed during the run" $(($(reclaimed) - rec0)) 0
+	expect_eq "policy restored" "$(cat "$K/policy")" "$policy0"
+	expect_eq "idle_threshold_ms restored" "$(cat "$K/idle_threshold_ms")" "$idle0"
+	gpusim_counters_zero
+}
+
+run -s 0x1 -P 4 -T "$secs"
+run -s 0xdecafbad -P 3 -F 3 -m 8M -T "$secs"
