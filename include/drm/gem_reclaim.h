@@ -14,6 +14,7 @@
 #define __DRM_GEM_RECLAIM_H__
 
 #include <linux/atomic.h>
+#include <linux/gfp.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -23,6 +24,7 @@
 
 #include <drm/drm_gem.h>
 
+struct dma_buf;
 struct drm_gpuvm;
 struct iosys_map;
 struct sg_table;
@@ -68,6 +70,13 @@ enum gem_reclaim_state {
 #define GEM_RECLAIM_BO_FLAGS_MASK \
 	(GEM_RECLAIM_BO_NO_MMAP | GEM_RECLAIM_BO_DISCARD_ON_RECLAIM | \
 	 GEM_RECLAIM_BO_WC)
+
+/*
+ * Allocation mask of every BO's shmem mapping, drm_gem_shmem's: never
+ * movable (the pages stay pinned for long), never the OOM killer for a
+ * user-sized request.
+ */
+#define GEM_RECLAIM_GFP	(GFP_HIGHUSER | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /**
  * struct gem_reclaim_ops - callbacks a driver supplies
@@ -167,23 +176,23 @@ struct gem_reclaim_device {
 	struct gr_reclaim __rcu *reclaim;
 };
 
-/* How many VMs a BO's links record; a BO mapped in more is "shared, many". */
-#define GEM_RECLAIM_BO_VM_LINKS	4
-
 /**
  * struct gem_reclaim_link - a BO mapped in a VM, as the reclaim core sees it
  *
- * Maintained by gem_reclaim_object_gpu_mapped(): written with both the BO's
- * pages lock and &gem_reclaim_device.lock held, so either lock is enough to
- * read it.
+ * One per (BO, VM) pair with mappings, allocated by
+ * gem_reclaim_object_gpu_mapped() and freed when the BO's last mapping in
+ * the VM goes. Written with both the BO's pages lock and
+ * &gem_reclaim_device.lock held, so either lock is enough to read it.
  */
 struct gem_reclaim_link {
 	/** @bo: the BO holding this link */
 	struct gem_reclaim_object *bo;
-	/** @vm: the VM, NULL for a free slot */
+	/** @vm: the VM */
 	struct gem_reclaim_vm *vm;
-	/** @ranges: VA ranges of @bo mapped in @vm */
+	/** @ranges: mappings of @bo in @vm, in the driver's unit */
 	unsigned int ranges;
+	/** @bo_node: link in &gem_reclaim_object.links */
+	struct list_head bo_node;
 	/** @vm_node: link in &gem_reclaim_vm.bos */
 	struct list_head vm_node;
 };
@@ -224,6 +233,12 @@ struct gem_reclaim_object {
 	void *vaddr;
 	/** @content_lost: pages were discarded since the last query */
 	bool content_lost;
+	/**
+	 * @exported: exported as a dma-buf, and so pinned for the rest of
+	 * its life (gem_reclaim_gem_prime_export()); written under
+	 * @pages_lock
+	 */
+	bool exported;
 
 	/** @flags: GEM_RECLAIM_BO_* */
 	u32 flags;
@@ -241,15 +256,33 @@ struct gem_reclaim_object {
 	/** @id: device-unique id, shown in the bos file */
 	u64 id;
 	/**
-	 * @links: the VMs the BO is mapped in; see &struct gem_reclaim_link
+	 * @links: the &struct gem_reclaim_link of each VM the BO is mapped
+	 * in, through &gem_reclaim_link.bo_node
 	 */
-	struct gem_reclaim_link links[GEM_RECLAIM_BO_VM_LINKS];
+	struct list_head links;
 	/**
-	 * @vm_overflow: mapped in VMs that @links has no room for; reclaim
-	 * then leaves the idleness check to &gem_reclaim_ops.unmap_from_gpu.
-	 * Same locking as @links.
+	 * @nr_links: entries of @links. Same locking as @links.
 	 */
-	unsigned int vm_overflow;
+	unsigned int nr_links;
+	/**
+	 * @vm_unlinked: mappings in VMs for which no link could be allocated
+	 * (-ENOMEM); while not zero the core cannot tell the BO's VMs apart,
+	 * leaves the idleness check to &gem_reclaim_ops.unmap_from_gpu and
+	 * shows the BO as shared. Same locking as @links.
+	 */
+	unsigned int vm_unlinked;
+	/**
+	 * @scan_gen: the reclaim walk that last visited the BO on its device
+	 * list, which ends a walk after one lap (core-private, under
+	 * &gem_reclaim_device.lock)
+	 */
+	u64 scan_gen;
+	/**
+	 * @skip_stamp: the reclaim pass, and the policies in it, that last
+	 * counted the BO as skipped, so that a skip counts once per policy
+	 * and pass (core-private)
+	 */
+	atomic64_t skip_stamp;
 	/**
 	 * @acct: reclaim counters the BO's pages are accounted in (private to
 	 * the core), under @pages_lock
@@ -374,6 +407,7 @@ extern const struct vm_operations_struct gem_reclaim_vm_ops;
 
 /* drm_gem_object_funcs helpers */
 int gem_reclaim_gem_pin(struct drm_gem_object *obj);
+struct dma_buf *gem_reclaim_gem_prime_export(struct drm_gem_object *obj, int flags);
 void gem_reclaim_gem_unpin(struct drm_gem_object *obj);
 int gem_reclaim_gem_vmap(struct drm_gem_object *obj, struct iosys_map *map);
 void gem_reclaim_gem_vunmap(struct drm_gem_object *obj, struct iosys_map *map);

@@ -39,6 +39,17 @@ bool gpusim_map_wc;
 module_param_named(map_wc, gpusim_map_wc, bool, 0644);
 MODULE_PARM_DESC(map_wc, "Create user BOs with write-combined CPU mappings (GEM_RECLAIM_BO_WC), as panthor does for a GPU that does not snoop CPU caches");
 
+/*
+ * Test hook: sleep this long in the submit path's restore of each evicted
+ * BO, with its reservation held, to widen the windows that race tests
+ * (tools/gpusim/gpusim-race) need between a restore, another VM's restore
+ * and a VM_BIND. 0 (the default) in normal use.
+ */
+unsigned int gpusim_validate_delay_ms;
+module_param_named(validate_delay_ms, gpusim_validate_delay_ms, uint, 0644);
+MODULE_PARM_DESC(validate_delay_ms,
+		 "test hook: ms to sleep per restored BO in the submit path (default 0)");
+
 struct gpusim_counters gpusim_counters;
 struct gpusim_dma_stats gpusim_dma_stats;
 

@@ -59,6 +59,7 @@ struct gpusim_dma_stats {
 
 extern struct gpusim_dma_stats gpusim_dma_stats;
 extern bool gpusim_map_wc;
+extern unsigned int gpusim_validate_delay_ms;
 
 /**
  * struct gpusim_device - one simulated GPU
@@ -125,9 +126,9 @@ struct gpusim_vma {
 /**
  * struct gpusim_vm - a GPU address space
  *
- * Locking, outermost first: @bind_lock; then a BO's pages lock; then the
- * BO's &gpusim_bo.gpuva_lock; the page table @pt has its own (xa) spinlock
- * and @job_lock is a leaf spinlock.
+ * Locking, outermost first: @bind_lock; then the VM's dma_resv; then a
+ * BO's pages lock; then the BO's &gpusim_bo.gpuva_lock; the page table @pt
+ * has its own (xa) spinlock and @job_lock is a leaf spinlock.
  */
 struct gpusim_vm {
 	/** @base: drm_gpuvm; its refcount keeps this structure alive */

@@ -25,6 +25,7 @@ static const struct drm_gem_object_funcs gpusim_bo_funcs = {
 	.free = gpusim_bo_free,
 	.pin = gem_reclaim_gem_pin,
 	.unpin = gem_reclaim_gem_unpin,
+	.export = gem_reclaim_gem_prime_export,
 	.vmap = gem_reclaim_gem_vmap,
 	.vunmap = gem_reclaim_gem_vunmap,
 	.get_sg_table = gem_reclaim_gem_get_sg_table,

@@ -10,10 +10,14 @@
  * bound or unbound (and by the reclaim callbacks), read by the GPU worker.
  *
  * Locking, outermost first (see also the reclaim core's DOC: Locking):
- * &gpusim_vm.bind_lock, then the BO's pages lock, then &gpusim_bo.gpuva_lock,
- * then the page-table xarray's internal spinlock.
+ * &gpusim_vm.bind_lock, then the VM's dma_resv (the submit path takes it
+ * without the bind lock, and holds it across drm_gpuvm_validate(); every
+ * change of the VA space holds it too), then a BO's dma_resv (submit only),
+ * then the BO's pages lock, then &gpusim_bo.gpuva_lock, then the
+ * page-table xarray's internal spinlock.
  */
 
+#include <linux/delay.h>
 #include <linux/log2.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -335,6 +339,7 @@ static int gpusim_vm_map_locked(struct gpusim_vm *vm, struct drm_gem_object *obj
 	int ret;
 
 	lockdep_assert_held(&vm->bind_lock);
+	dma_resv_assert_held(drm_gpuvm_resv(&vm->base));
 
 	if (!drm_gpuvm_interval_empty(&vm->base, va, size))
 		return -EEXIST;
@@ -379,6 +384,7 @@ static int gpusim_vm_unmap_locked(struct gpusim_vm *vm, u64 va, u64 size,
 	int ret;
 
 	lockdep_assert_held(&vm->bind_lock);
+	dma_resv_assert_held(drm_gpuvm_resv(&vm->base));
 
 	ret = gpusim_ctx_prealloc(&ctx, prealloc);
 	if (!ret)
@@ -404,6 +410,7 @@ int gpusim_vm_heap_grow(struct gpusim_vm *vm, u64 count)
 	int ret = 0;
 
 	mutex_lock(&vm->bind_lock);
+	dma_resv_lock(drm_gpuvm_resv(&vm->base), NULL);
 	if (count > vm->heap_max_chunks - vm->heap_chunks) {
 		ret = -ENOSPC;
 		goto out_unlock;
@@ -433,6 +440,7 @@ int gpusim_vm_heap_grow(struct gpusim_vm *vm, u64 count)
 		atomic_long_inc(&gpusim_counters.heap_chunks);
 	}
 out_unlock:
+	dma_resv_unlock(drm_gpuvm_resv(&vm->base));
 	mutex_unlock(&vm->bind_lock);
 	return ret;
 }
@@ -446,9 +454,11 @@ static void gpusim_vm_release(struct kref *ref)
 	gpusim_vm_cancel_jobs(vm);
 
 	mutex_lock(&vm->bind_lock);
+	dma_resv_lock(drm_gpuvm_resv(&vm->base), NULL);
 	/* Unmapping everything splits nothing, so this cannot fail. */
 	drm_WARN_ON(&vm->gdev->drm,
 		    gpusim_vm_unmap_locked(vm, vm->base.mm_start, vm->base.mm_range, 0));
+	dma_resv_unlock(drm_gpuvm_resv(&vm->base));
 	for (i = 0; i < vm->heap_chunks; i++) {
 		drm_gem_object_put(&vm->heap_bos[i]->base.base);
 		atomic_long_dec(&gpusim_counters.heap_chunks);
@@ -678,10 +688,22 @@ int gpusim_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *fi
 	}
 
 	mutex_lock(&vm->bind_lock);
-	if (obj)
-		ret = gpusim_vm_map_locked(vm, obj, args->bo_offset, args->va, args->size);
-	else
-		ret = gpusim_vm_unmap_locked(vm, args->va, args->size, 2);
+	/*
+	 * The VM's reservation too, as the submit path holds it across
+	 * drm_gpuvm_validate(): a restore that holds a vm_bo reference while
+	 * it waits for a BO's reservation must not see the range unmapped
+	 * meanwhile, or its reference would be the last and
+	 * drm_gpuvm_bo_destroy() would run without the gpuva lock.
+	 */
+	ret = dma_resv_lock_interruptible(drm_gpuvm_resv(&vm->base), NULL);
+	if (!ret) {
+		if (obj)
+			ret = gpusim_vm_map_locked(vm, obj, args->bo_offset,
+						   args->va, args->size);
+		else
+			ret = gpusim_vm_unmap_locked(vm, args->va, args->size, 2);
+		dma_resv_unlock(drm_gpuvm_resv(&vm->base));
+	}
 	mutex_unlock(&vm->bind_lock);
 
 out_put_obj:
@@ -820,6 +842,8 @@ static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *ex
 	ret = drm_exec_lock_obj(exec, obj);
 	if (ret)
 		return ret;
+	if (READ_ONCE(gpusim_validate_delay_ms))
+		msleep(READ_ONCE(gpusim_validate_delay_ms));
 
 	gem_reclaim_object_lock(&bo->base);
 	mutex_lock(&bo->gpuva_lock);

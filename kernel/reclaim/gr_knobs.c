@@ -62,6 +62,7 @@
  * can run on a freed control afterwards.
  */
 
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
@@ -116,6 +117,9 @@ static int gr_knob_parse_u64(const struct gr_knob *knob, const char *buf,
 	u64 v;
 	int ret;
 
+	/* kstrtou64() would take a leading '+' */
+	if (!len || !isdigit(buf[0]))
+		return -EINVAL;
 	ret = kstrtou64(buf, 10, &v);
 	if (ret)
 		return ret;
@@ -535,7 +539,31 @@ static int gr_bos_show(struct seq_file *m, void *unused)
 	gr_bos_print_header(m);
 	return ctl->ops->bos_show(ctl, m);
 }
-DEFINE_SHOW_ATTRIBUTE(gr_bos);
+
+/* One buffer big enough for the table: seq_file then shows it once. */
+static int gr_table_open(struct inode *inode, struct file *file,
+			 int (*show)(struct seq_file *, void *), bool vms)
+{
+	struct gr_control *ctl = inode->i_private;
+	size_t size = PAGE_SIZE;
+
+	if (ctl->ops && ctl->ops->table_size)
+		size = max(size, ctl->ops->table_size(ctl, vms));
+	return single_open_size(file, show, ctl, size);
+}
+
+static int gr_bos_open(struct inode *inode, struct file *file)
+{
+	return gr_table_open(inode, file, gr_bos_show, false);
+}
+
+static const struct file_operations gr_bos_fops = {
+	.owner = THIS_MODULE,
+	.open = gr_bos_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int gr_vms_show(struct seq_file *m, void *unused)
 {
@@ -546,7 +574,19 @@ static int gr_vms_show(struct seq_file *m, void *unused)
 	gr_vms_print_header(m);
 	return ctl->ops->vms_show(ctl, m);
 }
-DEFINE_SHOW_ATTRIBUTE(gr_vms);
+
+static int gr_vms_open(struct inode *inode, struct file *file)
+{
+	return gr_table_open(inode, file, gr_vms_show, true);
+}
+
+static const struct file_operations gr_vms_fops = {
+	.owner = THIS_MODULE,
+	.open = gr_vms_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int gr_shrink_show(struct seq_file *m, void *unused)
 {

@@ -115,7 +115,15 @@ struct gr_control_ops {
 	 * Returns: 0 or a negative errno.
 	 */
 	int (*vms_show)(struct gr_control *ctl, struct seq_file *m);
+	/**
+	 * @table_size: bytes the bos (@vms false) or vms file will need
+	 * (rows times %GR_TABLE_ROW_MAX), for the seq_file buffer. Optional.
+	 */
+	size_t (*table_size)(struct gr_control *ctl, bool vms);
 };
+
+/* Longest line of the bos or vms file, for sizing their buffers. */
+#define GR_TABLE_ROW_MAX	192
 
 /**
  * struct gr_params - the knobs as reclaim reads them

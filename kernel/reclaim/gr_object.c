@@ -9,11 +9,13 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include <drm/drm_gem.h>
 #include <drm/drm_device.h>
+#include <drm/drm_file.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
@@ -120,7 +122,6 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 			    u32 flags)
 {
 	unsigned long irqflags;
-	unsigned int i;
 	int ret;
 
 	if (!size || !PAGE_ALIGNED(size) || (flags & ~GEM_RECLAIM_BO_FLAGS_MASK))
@@ -129,6 +130,13 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	ret = drm_gem_object_init(rdev->drm, &bo->base, size);
 	if (ret)
 		return ret;
+	/*
+	 * As drm_gem_shmem: the pages are pinned for long stretches, so never
+	 * from ZONE_MOVABLE or CMA; and a user-sized BO that does not fit
+	 * fails with -ENOMEM rather than calling the OOM killer on someone
+	 * else.
+	 */
+	mapping_set_gfp_mask(bo->base.filp->f_mapping, GEM_RECLAIM_GFP);
 
 	bo->rdev = rdev;
 	bo->flags = flags;
@@ -139,12 +147,11 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	atomic_set(&bo->reclaim_count, 0);
 	atomic_set(&bo->swapin_count, 0);
 	bo->id = atomic64_inc_return(&rdev->next_id);
-	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
-		bo->links[i].bo = bo;
-		bo->links[i].vm = NULL;
-		INIT_LIST_HEAD(&bo->links[i].vm_node);
-	}
-	bo->vm_overflow = 0;
+	INIT_LIST_HEAD(&bo->links);
+	bo->nr_links = 0;
+	bo->vm_unlinked = 0;
+	bo->scan_gen = 0;
+	atomic64_set(&bo->skip_stamp, 0);
 	bo->acct = 0;
 	bo->owner_pid = task_tgid_nr(current);
 	get_task_comm(bo->owner_comm, current);
@@ -175,6 +182,9 @@ void gem_reclaim_object_fini(struct gem_reclaim_object *bo)
 	list_del(&bo->dev_node);
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 
+	/* The driver unmapped the BO from every VM before its last put. */
+	drm_WARN_ON(rdev->drm, !list_empty(&bo->links) || bo->vm_unlinked);
+	gr_links_release(bo);
 	drm_WARN_ON(rdev->drm, bo->vmap_count);
 	gr_account_release(bo);
 	if (bo->vaddr)
@@ -260,8 +270,18 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 	if (swapped)
 		start = ktime_get();
 	pages = drm_gem_get_pages(&bo->base);
-	if (IS_ERR(pages))
+	if (IS_ERR(pages)) {
+		/*
+		 * drm_gem_get_pages() leaves the folios it did get in the
+		 * shmem file. Without content to keep (an unbacked or
+		 * discarded BO) they would be pages nobody counts or frees:
+		 * drop them. A swapped-out BO keeps what was read back, which
+		 * is its content.
+		 */
+		if (!swapped)
+			shmem_truncate_range(file_inode(bo->base.filp), 0, (loff_t)-1);
 		return pages;
+	}
 	if (swapped)
 		gr_swapin_done(bo, ktime_sub(ktime_get(), start));
 
@@ -491,12 +511,15 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_vunmap);
  *	map, negative on unmap
  *
  * Keeps the BO's links to its VMs (&gem_reclaim_object.links), from which
- * reclaim decides whether the BO is idle and orders its victims. The unit
+ * reclaim decides whether the BO is idle and orders its victims; the first
+ * mapping in a VM allocates its link (GFP_KERNEL). The unit
  * is the driver's, as long as it is balanced: the BO counts as mapped in
  * @vm while the sum is positive. gpusim counts VA ranges; panthor counts
  * one per &drm_gpuvm_bo, because its VA ranges change in the dma-fence
  * signalling path where the pages lock can't be taken. The bos file and
  * &gem_reclaim_object.gpu_map_count show that sum.
+ *
+ * Context: process context (may sleep); the pages lock held.
  */
 void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo,
 				   struct gem_reclaim_vm *vm, int delta)
@@ -504,6 +527,8 @@ void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo,
 	int v = atomic_add_return(delta, &bo->gpu_map_count);
 
 	lockdep_assert_held(&bo->pages_lock);
+	if (delta > 0)
+		might_sleep();
 	drm_WARN_ON_ONCE(bo->rdev->drm, v < 0);
 	if (delta)
 		gr_link_update_locked(bo, vm, delta);
@@ -545,6 +570,22 @@ void gem_reclaim_object_query(struct gem_reclaim_object *bo,
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_query);
 
+/*
+ * Bring a BO back with the mmap lock dropped (the fault is then retried),
+ * so that a whole-BO swap-in does not hold up mmap, munmap and other
+ * faults of the process. A failure is left to the retried fault, which
+ * allocates with the lock held and reports it.
+ */
+static vm_fault_t gr_fault_populate_unlocked(struct vm_fault *vmf,
+					     struct gem_reclaim_object *bo)
+{
+	drm_gem_object_get(&bo->base);
+	release_fault_lock(vmf);
+	gem_reclaim_object_populate(bo);
+	drm_gem_object_put(&bo->base);
+	return VM_FAULT_RETRY;
+}
+
 static vm_fault_t gr_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -560,9 +601,19 @@ static vm_fault_t gr_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 
 	gem_reclaim_object_lock(bo);
+	if (!bo->pages && fault_flag_allow_retry_first(vmf->flags) &&
+	    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
+		gem_reclaim_object_unlock(bo);
+		return gr_fault_populate_unlocked(vmf, bo);
+	}
 	pages = gem_reclaim_object_get_pages_locked(bo);
+	/*
+	 * Never VM_FAULT_OOM: the allocation already tried reclaim and
+	 * failed (__GFP_RETRY_MAYFAIL), and VM_FAULT_OOM would only make the
+	 * task retry the fault for ever.
+	 */
 	if (IS_ERR(pages))
-		ret = PTR_ERR(pages) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		ret = VM_FAULT_SIGBUS;
 	else
 		ret = vmf_insert_pfn(vma, vmf->address, page_to_pfn(pages[pgoff]));
 	gem_reclaim_object_unlock(bo);
@@ -616,6 +667,15 @@ int gem_reclaim_object_mmap(struct drm_gem_object *obj, struct vm_area_struct *v
 		return -EPERM;
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
+	/*
+	 * Reclaim zaps the CPU mappings in the DRM device's address_space
+	 * only. Any other file mapping the BO is its dma-buf's
+	 * (drm_gem_prime_mmap()), whose PTEs reclaim could not reach: that
+	 * needs the BO pinned by gem_reclaim_gem_prime_export().
+	 */
+	if (vma->vm_file->f_mapping != obj->dev->anon_inode->i_mapping &&
+	    drm_WARN_ON_ONCE(obj->dev, !READ_ONCE(bo->exported)))
+		return -ENODEV;
 
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
@@ -638,6 +698,52 @@ int gem_reclaim_gem_pin(struct drm_gem_object *obj)
 	return gem_reclaim_object_pin(to_gem_reclaim_object(obj));
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_gem_pin);
+
+/**
+ * gem_reclaim_gem_prime_export() - &drm_gem_object_funcs.export
+ * @obj: the GEM object
+ * @flags: flags of the new dma-buf's file
+ *
+ * An exported BO is pinned from its first export until it is freed, and so
+ * never reclaimed, as msm and panfrost never reclaim exported BOs. An
+ * importer attaching pins it anyway; the permanent pin is for everything
+ * the core cannot see: CPU mappings of the dma-buf file (their PTEs live
+ * in the dma-buf inode's address_space, which reclaim does not zap), and
+ * the dma-buf outliving the BO's last handle. A driver with its own export
+ * checks calls this instead of drm_gem_prime_export().
+ *
+ * Returns: the dma-buf, or an ERR_PTR() (the BO is then not pinned by it).
+ */
+struct dma_buf *gem_reclaim_gem_prime_export(struct drm_gem_object *obj, int flags)
+{
+	struct gem_reclaim_object *bo = to_gem_reclaim_object(obj);
+	struct dma_buf *dmabuf;
+	bool pinned = false;
+	int ret;
+
+	gem_reclaim_object_lock(bo);
+	if (!bo->exported) {
+		ret = gr_pin_locked(bo);
+		if (ret) {
+			gem_reclaim_object_unlock(bo);
+			return ERR_PTR(ret);
+		}
+		WRITE_ONCE(bo->exported, true);
+		pinned = true;
+	}
+	gem_reclaim_object_unlock(bo);
+
+	dmabuf = drm_gem_prime_export(obj, flags);
+	if (IS_ERR(dmabuf) && pinned) {
+		/* Exports are serialised by the DRM core: nobody saw it. */
+		gem_reclaim_object_lock(bo);
+		WRITE_ONCE(bo->exported, false);
+		gr_unpin_locked(bo);
+		gem_reclaim_object_unlock(bo);
+	}
+	return dmabuf;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_prime_export);
 
 /**
  * gem_reclaim_gem_unpin() - &drm_gem_object_funcs.unpin

@@ -97,6 +97,8 @@
 #include <linux/swap.h>
 #include <linux/writeback.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -152,6 +154,8 @@ struct gr_reclaim {
 	atomic_long_t pages[GR_ACCT_COUNT];
 	/** @scan_gen: last walk generation handed out */
 	atomic64_t scan_gen;
+	/** @pass_gen: last pass number handed out */
+	atomic64_t pass_gen;
 };
 
 static unsigned long gr_bo_npages(struct gem_reclaim_object *bo)
@@ -268,53 +272,97 @@ void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed)
 	rcu_read_unlock();
 }
 
+static struct gem_reclaim_link *gr_link_find(struct gem_reclaim_object *bo,
+					     struct gem_reclaim_vm *vm)
+{
+	struct gem_reclaim_link *link;
+
+	list_for_each_entry(link, &bo->links, bo_node)
+		if (link->vm == vm)
+			return link;
+	return NULL;
+}
+
 /**
- * gr_link_update_locked() - record VA ranges of a BO (un)mapped in a VM
+ * gr_link_update_locked() - record mappings of a BO made or removed in a VM
  * @bo: the BO, with its pages lock held
  * @vm: the VM
- * @delta: ranges mapped (positive) or unmapped (negative)
+ * @delta: mappings added (positive) or removed (negative)
+ *
+ * The first mapping in a VM allocates the (BO, VM) link, outside the device
+ * lock: the pages lock keeps every other writer of the BO's links away
+ * meanwhile. If that allocation fails, the mappings are counted in
+ * &gem_reclaim_object.vm_unlinked instead.
  */
 void gr_link_update_locked(struct gem_reclaim_object *bo,
 			   struct gem_reclaim_vm *vm, int delta)
 {
 	struct gem_reclaim_device *rdev = bo->rdev;
-	struct gem_reclaim_link *link, *free = NULL;
+	struct gem_reclaim_link *link, *new = NULL;
 	unsigned long irqflags;
-	unsigned int i;
 
 	lockdep_assert_held(&bo->pages_lock);
 
-	spin_lock_irqsave(&rdev->lock, irqflags);
-	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
-		link = &bo->links[i];
-		if (link->vm == vm)
-			goto found;
-		if (!link->vm && !free)
-			free = link;
+	if (delta > 0 && !gr_link_find(bo, vm)) {
+		new = kmalloc(sizeof(*new), GFP_KERNEL);
+		if (new) {
+			new->bo = bo;
+			new->vm = vm;
+			new->ranges = 0;
+		}
 	}
-	if (delta > 0 && free) {
-		link = free;
-		link->vm = vm;
-		link->ranges = 0;
-		list_add_tail(&link->vm_node, &vm->bos);
-		vm->bo_count++;
-		goto found;
-	}
-	/* A VM the links have no room for. */
-	drm_WARN_ON_ONCE(rdev->drm, delta < 0 && bo->vm_overflow < -delta);
-	bo->vm_overflow += delta;
-	goto out_unlock;
 
-found:
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	link = gr_link_find(bo, vm);
+	if (!link && new) {
+		link = new;
+		new = NULL;
+		list_add_tail(&link->bo_node, &bo->links);
+		list_add_tail(&link->vm_node, &vm->bos);
+		bo->nr_links++;
+		vm->bo_count++;
+	}
+	if (!link) {
+		drm_WARN_ON_ONCE(rdev->drm, delta < 0 && bo->vm_unlinked < -delta);
+		bo->vm_unlinked += delta;
+		goto out_unlock;
+	}
 	drm_WARN_ON_ONCE(rdev->drm, delta < 0 && link->ranges < -delta);
 	link->ranges += delta;
 	if (!link->ranges) {
-		list_del_init(&link->vm_node);
+		list_del(&link->bo_node);
+		list_del(&link->vm_node);
+		bo->nr_links--;
 		vm->bo_count--;
-		link->vm = NULL;
+		new = link;	/* freed below, outside the lock */
 	}
 out_unlock:
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	kfree(new);
+}
+
+/**
+ * gr_links_release() - free what is left of a dying BO's links
+ * @bo: the BO, no longer referenced (a driver that forgot to account its
+ *	last unmaps, which gem_reclaim_object_fini() warns about)
+ */
+void gr_links_release(struct gem_reclaim_object *bo)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	struct gem_reclaim_link *link, *tmp;
+	unsigned long irqflags;
+	LIST_HEAD(dead);
+
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_for_each_entry_safe(link, tmp, &bo->links, bo_node) {
+		list_del(&link->vm_node);
+		link->vm->bo_count--;
+		list_move(&link->bo_node, &dead);
+	}
+	bo->nr_links = 0;
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	list_for_each_entry_safe(link, tmp, &dead, bo_node)
+		kfree(link);
 }
 
 /* Candidates ------------------------------------------------------------- */
@@ -325,7 +373,7 @@ enum gr_bo_activity {
 	GR_BO_ACTIVE,		/* a VM of the BO has work queued or running */
 	GR_BO_RECENT,		/* all idle, one for less than the threshold */
 	GR_BO_IDLE,		/* all idle for at least the threshold */
-	GR_BO_UNKNOWN,		/* mapped in more VMs than the links record */
+	GR_BO_UNKNOWN,		/* mapped in a VM the core has no link for */
 };
 
 static enum gr_bo_activity
@@ -333,17 +381,15 @@ gr_bo_activity_locked(struct gr_scan *scan, struct gem_reclaim_object *bo,
 		      struct gem_reclaim_vm **youngest)
 {
 	enum gr_bo_activity ret = GR_BO_NO_VM;
+	struct gem_reclaim_link *link;
 	struct gr_vm_activity act;
 	struct gem_reclaim_vm *vm;
-	unsigned int i;
 
 	lockdep_assert_held(&scan->rdev->lock);
 	if (youngest)
 		*youngest = NULL;
-	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
-		vm = bo->links[i].vm;
-		if (!vm)
-			continue;
+	list_for_each_entry(link, &bo->links, bo_node) {
+		vm = link->vm;
 		if (vm->active_jobs)
 			return GR_BO_ACTIVE;
 		act.active = false;
@@ -357,7 +403,7 @@ gr_bo_activity_locked(struct gr_scan *scan, struct gem_reclaim_object *bo,
 				 ktime_after(vm->idle_since, (*youngest)->idle_since)))
 			*youngest = vm;
 	}
-	if (bo->vm_overflow)
+	if (bo->vm_unlinked)
 		return GR_BO_UNKNOWN;
 	return ret;
 }
@@ -365,14 +411,42 @@ gr_bo_activity_locked(struct gr_scan *scan, struct gem_reclaim_object *bo,
 static bool gr_bo_in_scope_locked(struct gr_scan *scan,
 				  struct gem_reclaim_object *bo)
 {
-	unsigned int i;
+	struct gem_reclaim_link *link;
 
 	if (!scan->tgid || bo->owner_pid == scan->tgid)
 		return true;
-	for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++)
-		if (bo->links[i].vm && bo->links[i].vm->owner_pid == scan->tgid)
+	list_for_each_entry(link, &bo->links, bo_node)
+		if (link->vm->owner_pid == scan->tgid)
 			return true;
 	return false;
+}
+
+/*
+ * Count a BO as skipped by the running policy, once per policy and pass
+ * however often the pass comes across it (a BO shared by several VMs is
+ * met in each VM's turn, a shrink request runs the chain until it stops
+ * paying off). The stamp packs the pass and a bit per policy.
+ */
+#define GR_SKIP_POLICY_BITS	GR_POLICY_MAX
+
+static void gr_pstat_skip(struct gr_scan *scan, struct gem_reclaim_object *bo,
+			  enum gr_policy_stat s)
+{
+	u64 pass = scan->pass << GR_SKIP_POLICY_BITS;
+	u64 bit = BIT_ULL(scan->policy);
+	s64 old, new;
+
+	old = atomic64_read(&bo->skip_stamp);
+	do {
+		if ((old & ~GENMASK_ULL(GR_SKIP_POLICY_BITS - 1, 0)) == pass) {
+			if (old & bit)
+				return;
+			new = old | bit;
+		} else {
+			new = pass | bit;
+		}
+	} while (!atomic64_try_cmpxchg(&bo->skip_stamp, &old, new));
+	gr_pstat(scan, s, gr_bo_npages(bo));
 }
 
 /*
@@ -386,11 +460,13 @@ static bool gr_bo_resident_unpinned(struct gr_scan *scan,
 	if (!READ_ONCE(bo->pages) ||
 	    READ_ONCE(bo->state) != GEM_RECLAIM_RESIDENT) {
 		if (READ_ONCE(bo->state) == GEM_RECLAIM_PINNED)
-			gr_pstat(scan, GR_PSTAT_SKIPPED_PINNED, gr_bo_npages(bo));
+			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_PINNED);
 		return false;
 	}
-	if (!scan->may_block && atomic_read(&bo->gpu_map_count))
+	if (!scan->may_block && atomic_read(&bo->gpu_map_count)) {
+		gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_MAPPED);
 		return false;
+	}
 	return true;
 }
 
@@ -410,7 +486,7 @@ static bool gr_bo_get_trylock(struct gr_scan *scan,
 	spin_unlock_irqrestore(&rdev->lock, *irqflags);
 
 	if (!gem_reclaim_object_trylock(bo)) {
-		gr_pstat(scan, GR_PSTAT_SKIPPED_TRYLOCK, gr_bo_npages(bo));
+		gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_TRYLOCK);
 		goto err_put;
 	}
 	if (!bo->pages || bo->pin_count || bo->state != GEM_RECLAIM_RESIDENT)
@@ -425,21 +501,28 @@ err_put:
 	return false;
 }
 
-/* Let interrupts in now and then during a long walk. */
-static void gr_walk_breathe(struct gr_scan *scan, unsigned long *irqflags)
+/*
+ * Let interrupts in now and then during a long walk. The caller holds no
+ * pointer into the lists across this: it picks its next entry afresh.
+ * Returns: true if the lock was dropped.
+ */
+static bool gr_walk_breathe(struct gr_scan *scan, unsigned long *irqflags)
 {
-	if (scan->budget % GR_SCAN_LOCK_BATCH)
-		return;
+	if (++scan->since_breath < GR_SCAN_LOCK_BATCH)
+		return false;
+	scan->since_breath = 0;
 	spin_unlock_irqrestore(&scan->rdev->lock, *irqflags);
 	cpu_relax();
 	spin_lock_irqsave(&scan->rdev->lock, *irqflags);
+	return true;
 }
 
 /*
  * The next victim on a device BO list: resident, unpinned, in scope, none
  * of its VMs active. Discard-on-reclaim BOs also need swap to be no issue,
  * the others need swap space (checked by the caller through the policy
- * flags).
+ * flags). Each BO is looked at once per walk: a BO this walk has visited
+ * already at the head means the walk went all the way round.
  */
 static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
 						 struct list_head *list)
@@ -450,16 +533,22 @@ static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	while (scan->budget > 0 && !list_empty(list)) {
+		/* Before taking an entry: the lock may be dropped here. */
+		gr_walk_breathe(scan, &irqflags);
+		if (list_empty(list))
+			break;
 		bo = list_first_entry(list, struct gem_reclaim_object, dev_node);
+		if (bo->scan_gen == scan->gen)
+			break;
+		bo->scan_gen = scan->gen;
 		list_move_tail(&bo->dev_node, list);
 		scan->budget--;
-		gr_walk_breathe(scan, &irqflags);
 
 		if (!gr_bo_in_scope_locked(scan, bo) ||
 		    !gr_bo_resident_unpinned(scan, bo))
 			continue;
 		if (gr_bo_activity_locked(scan, bo, NULL) == GR_BO_ACTIVE) {
-			gr_pstat(scan, GR_PSTAT_SKIPPED_RECENT, gr_bo_npages(bo));
+			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_ACTIVE);
 			continue;
 		}
 		if (gr_bo_get_trylock(scan, bo, &irqflags))
@@ -542,6 +631,7 @@ struct gem_reclaim_object *gr_idle_vm_select(struct gr_scan *scan)
 	struct gem_reclaim_object *bo;
 	struct gem_reclaim_link *link;
 	struct gr_vm_activity act;
+	enum gr_bo_activity activity;
 	unsigned long irqflags;
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
@@ -560,6 +650,9 @@ restart:
 		}
 		while (vm->scan_left && scan->budget > 0 &&
 		       !list_empty(&vm->bos)) {
+			/* Nothing is held across this but the walk's marks. */
+			if (gr_walk_breathe(scan, &irqflags))
+				goto restart;
 			link = list_first_entry(&vm->bos, struct gem_reclaim_link,
 						vm_node);
 			list_move_tail(&link->vm_node, &vm->bos);
@@ -569,9 +662,15 @@ restart:
 
 			if (!gr_bo_resident_unpinned(scan, bo))
 				continue;
-			if (gr_bo_activity_locked(scan, bo, &youngest) != GR_BO_IDLE) {
-				gr_pstat(scan, GR_PSTAT_SKIPPED_RECENT,
-					 gr_bo_npages(bo));
+			activity = gr_bo_activity_locked(scan, bo, &youngest);
+			if (activity == GR_BO_ACTIVE) {
+				gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_ACTIVE);
+				continue;
+			}
+			if (activity != GR_BO_IDLE) {
+				/* RECENT; UNKNOWN is left to swapout */
+				if (activity == GR_BO_RECENT)
+					gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_RECENT);
 				continue;
 			}
 			if (youngest != vm)
@@ -587,6 +686,34 @@ restart:
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	return NULL;
 }
+
+/**
+ * gr_writeback_folio() - write one locked, clean-for-I/O folio to swap
+ * @folio: the folio, locked, with a reference held
+ * @writepage: the mapping's &address_space_operations.writepage
+ * @wbc: the writeback control
+ *
+ * Only %AOP_WRITEPAGE_ACTIVATE leaves the folio locked: on success and on
+ * every error (swap_writepage() unlocks before it returns the error of
+ * arch_prepare_to_swap(), arm64 with MTE) writepage has unlocked it, and it
+ * may already be locked by someone else. Drops the caller's reference.
+ */
+VISIBLE_IF_KUNIT void gr_writeback_folio(struct folio *folio,
+					 int (*writepage)(struct page *,
+							  struct writeback_control *),
+					 struct writeback_control *wbc)
+{
+	int ret;
+
+	folio_set_reclaim(folio);
+	ret = writepage(&folio->page, wbc);
+	if (!folio_test_writeback(folio))
+		folio_clear_reclaim(folio);
+	if (ret == AOP_WRITEPAGE_ACTIVATE)
+		folio_unlock(folio);
+	folio_put(folio);
+}
+EXPORT_SYMBOL_IF_KUNIT(gr_writeback_folio);
 
 /*
  * Start swap writeback of a swapped-out BO's pages now rather than when
@@ -605,8 +732,6 @@ static void gr_writeback(struct gem_reclaim_object *bo)
 	};
 	pgoff_t i = 0, n = gr_bo_npages(bo);
 	struct folio *folio;
-	pgoff_t next;
-	int ret;
 
 	while (i < n) {
 		folio = filemap_lock_folio(mapping, i);
@@ -614,22 +739,13 @@ static void gr_writeback(struct gem_reclaim_object *bo)
 			i++;
 			continue;
 		}
-		next = folio_next_index(folio);
+		i = folio_next_index(folio);
 		if (!folio_mapped(folio) && folio_clear_dirty_for_io(folio)) {
-			folio_set_reclaim(folio);
-			ret = mapping->a_ops->writepage(&folio->page, &wbc);
-			if (!folio_test_writeback(folio))
-				folio_clear_reclaim(folio);
-			if (!ret) {
-				/* writepage unlocked the folio */
-				folio_put(folio);
-				i = next;
-				continue;
-			}
+			gr_writeback_folio(folio, mapping->a_ops->writepage, &wbc);
+			continue;
 		}
 		folio_unlock(folio);
 		folio_put(folio);
-		i = next;
 	}
 }
 
@@ -666,9 +782,13 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 	 * The driver tears the GPU mappings down with trylocks only and
 	 * refuses (-EBUSY) if a VM of the BO became active meanwhile.
 	 */
-	if (atomic_read(&bo->gpu_map_count) || bo->vm_overflow) {
-		if (!scan->may_block || rdev->ops->unmap_from_gpu(bo)) {
-			gr_pstat(scan, GR_PSTAT_SKIPPED_TRYLOCK, npages);
+	if (atomic_read(&bo->gpu_map_count) || bo->vm_unlinked) {
+		if (!scan->may_block) {
+			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_MAPPED);
+			goto out_unlock;
+		}
+		if (rdev->ops->unmap_from_gpu(bo)) {
+			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_TRYLOCK);
 			goto out_unlock;
 		}
 	}
@@ -710,6 +830,7 @@ static void gr_scan_init(struct gr_scan *scan, struct gr_reclaim *r,
 	memset(scan, 0, sizeof(*scan));
 	scan->r = r;
 	scan->rdev = r->rdev;
+	scan->pass = atomic64_inc_return(&r->pass_gen);
 	gr_control_params(r->ctl, &scan->params);
 	scan->now = ktime_get();
 	scan->target = target;
@@ -814,6 +935,7 @@ static int gr_ctl_shrink(struct gr_control *ctl, unsigned long pages,
 {
 	struct gr_reclaim *r = gr_control_priv(ctl);
 	struct gem_reclaim_device *rdev = r->rdev;
+	unsigned int noreclaim;
 	struct gr_scan scan;
 
 	gr_scan_init(&scan, r, pages, GFP_KERNEL);
@@ -821,13 +943,19 @@ static int gr_ctl_shrink(struct gr_control *ctl, unsigned long pages,
 	/* An explicit request looks at every BO, as often as it pays off. */
 	scan.budget_max = atomic_long_read(&rdev->bo_count) + 1;
 
-	/* Tell lockdep this is reclaim, as when the shrinker runs it. */
+	/*
+	 * Tell lockdep this is reclaim, as when the shrinker runs it, and
+	 * behave like reclaim: an allocation in here (swap writeback, zswap,
+	 * a link freed and reallocated) must not recurse into reclaim.
+	 */
 	fs_reclaim_acquire(GFP_KERNEL);
+	noreclaim = memalloc_noreclaim_save();
 	while (scan.freed < scan.target && !fatal_signal_pending(current)) {
 		scan.now = ktime_get();
 		if (!gr_run(&scan))
 			break;
 	}
+	memalloc_noreclaim_restore(noreclaim);
 	fs_reclaim_release(GFP_KERNEL);
 	*freed = scan.freed;
 	return 0;
@@ -840,116 +968,172 @@ static u64 gr_idle_ms_locked(struct gem_reclaim_vm *vm, ktime_t now)
 	return ktime_ms_delta(now, vm->idle_since);
 }
 
+/*
+ * The bos and vms files copy their rows under the device lock, with
+ * interrupts off for a plain copy and no formatting, then print the copy.
+ * The control plane opens them with a buffer sized for the rows
+ * (gr_control_ops.table_size), so seq_file does not run them again for a
+ * bigger buffer.
+ */
+struct gr_bo_snap {
+	struct gr_bo_row row;
+	char comm[TASK_COMM_LEN];
+};
+
+struct gr_vm_snap {
+	struct gr_vm_row row;
+	char comm[TASK_COMM_LEN];
+};
+
+/* Rows that may appear between sizing the copy and taking the lock. */
+#define GR_SNAP_SLACK	32
+
+static void gr_bo_snap_locked(struct gr_bo_snap *snap,
+			      struct gem_reclaim_object *bo, ktime_t now)
+{
+	struct gr_bo_row *row = &snap->row;
+	struct gem_reclaim_link *link;
+	bool active = false;
+	u64 idle = U64_MAX;
+
+	memset(row, 0, sizeof(*row));
+	memcpy(snap->comm, bo->owner_comm, sizeof(snap->comm));
+	row->comm = snap->comm;
+	row->id = bo->id;
+	row->vm = GR_BO_ROW_NO_VM;
+	row->pid = bo->owner_pid;
+	row->size = bo->base.size;
+	row->resident = READ_ONCE(bo->pages) ? bo->base.size : 0;
+	row->state = gem_reclaim_state_name(READ_ONCE(bo->state));
+	if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+		row->flags |= GR_BO_ROW_DISCARD;
+	if (bo->flags & GEM_RECLAIM_BO_NO_MMAP)
+		row->flags |= GR_BO_ROW_NO_MMAP;
+	if (READ_ONCE(bo->content_lost))
+		row->flags |= GR_BO_ROW_LOST;
+	if (READ_ONCE(bo->exported))
+		row->flags |= GR_BO_ROW_EXPORTED;
+	row->mmap = atomic_read(&bo->mmap_count);
+	row->reclaims = atomic_read(&bo->reclaim_count);
+	row->swapins = atomic_read(&bo->swapin_count);
+
+	list_for_each_entry(link, &bo->links, bo_node) {
+		if (row->vm == GR_BO_ROW_NO_VM)
+			row->vm = link->vm->id;
+		active |= link->vm->active_jobs != 0;
+		idle = min(idle, gr_idle_ms_locked(link->vm, now));
+	}
+	if (bo->nr_links > 1 || bo->vm_unlinked)
+		row->flags |= GR_BO_ROW_SHARED;
+	row->idle_ms = bo->nr_links && !active ? idle : 0;
+}
+
 static int gr_ctl_bos_show(struct gr_control *ctl, struct seq_file *m)
 {
 	struct gr_reclaim *r = gr_control_priv(ctl);
 	struct gem_reclaim_device *rdev = r->rdev;
 	struct list_head *lists[] = { &rdev->bos, &rdev->bos_discard };
+	size_t i, n = 0, max = atomic_long_read(&rdev->bo_count) + GR_SNAP_SLACK;
 	struct gem_reclaim_object *bo;
-	struct gem_reclaim_vm *vm;
+	struct gr_bo_snap *snaps;
 	ktime_t now = ktime_get();
-	struct gr_bo_row row;
 	unsigned long irqflags;
-	unsigned int i, l, nvms;
-	bool active;
-	u64 idle;
+	unsigned int l;
 
+	snaps = kvmalloc_array(max, sizeof(*snaps), GFP_KERNEL);
+	if (!snaps)
+		return -ENOMEM;
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	for (l = 0; l < ARRAY_SIZE(lists); l++) {
 		list_for_each_entry(bo, lists[l], dev_node) {
-			memset(&row, 0, sizeof(row));
-			row.id = bo->id;
-			row.vm = GR_BO_ROW_NO_VM;
-			row.pid = bo->owner_pid;
-			row.comm = bo->owner_comm;
-			row.size = bo->base.size;
-			row.resident = READ_ONCE(bo->pages) ? bo->base.size : 0;
-			row.state = gem_reclaim_state_name(READ_ONCE(bo->state));
-			if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
-				row.flags |= GR_BO_ROW_DISCARD;
-			if (bo->flags & GEM_RECLAIM_BO_NO_MMAP)
-				row.flags |= GR_BO_ROW_NO_MMAP;
-			if (READ_ONCE(bo->content_lost))
-				row.flags |= GR_BO_ROW_LOST;
-			row.mmap = atomic_read(&bo->mmap_count);
-			row.reclaims = atomic_read(&bo->reclaim_count);
-			row.swapins = atomic_read(&bo->swapin_count);
-
-			nvms = 0;
-			active = false;
-			idle = U64_MAX;
-			for (i = 0; i < GEM_RECLAIM_BO_VM_LINKS; i++) {
-				vm = bo->links[i].vm;
-				if (!vm)
-					continue;
-				if (!nvms++)
-					row.vm = vm->id;
-				active |= vm->active_jobs != 0;
-				idle = min(idle, gr_idle_ms_locked(vm, now));
-			}
-			if (nvms > 1 || bo->vm_overflow)
-				row.flags |= GR_BO_ROW_SHARED;
-			row.idle_ms = nvms && !active ? idle : 0;
-			gr_bos_print_row(m, &row);
+			if (n == max)
+				break;
+			gr_bo_snap_locked(&snaps[n++], bo, now);
 		}
 	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	for (i = 0; i < n; i++)
+		gr_bos_print_row(m, &snaps[i].row);
+	kvfree(snaps);
 	return 0;
 }
 
-static void gr_vm_row_locked(struct seq_file *m, struct gem_reclaim_vm *vm,
-			     ktime_t now)
+static void gr_vm_snap_locked(struct gr_vm_snap *snap, struct gem_reclaim_vm *vm,
+			      ktime_t now)
 {
+	struct gr_vm_row *row = &snap->row;
 	struct gem_reclaim_link *link;
 	struct gem_reclaim_object *bo;
-	struct gr_vm_row row = {
-		.id = vm->id,
-		.pid = vm->owner_pid,
-		.comm = vm->owner_comm,
-		.active = vm->active_jobs != 0,
-		.idle_ms = gr_idle_ms_locked(vm, now),
-		.bos = vm->bo_count,
-	};
 
+	memset(row, 0, sizeof(*row));
+	memcpy(snap->comm, vm->owner_comm, sizeof(snap->comm));
+	row->comm = snap->comm;
+	row->id = vm->id;
+	row->pid = vm->owner_pid;
+	row->active = vm->active_jobs != 0;
+	row->idle_ms = gr_idle_ms_locked(vm, now);
+	row->bos = vm->bo_count;
 	list_for_each_entry(link, &vm->bos, vm_node) {
 		bo = link->bo;
 		if (READ_ONCE(bo->pages))
-			row.resident += bo->base.size;
+			row->resident += bo->base.size;
 		switch (READ_ONCE(bo->state)) {
 		case GEM_RECLAIM_SWAPPED:
-			row.swapped += bo->base.size;
+			row->swapped += bo->base.size;
 			break;
 		case GEM_RECLAIM_DISCARDED:
-			row.discarded += bo->base.size;
+			row->discarded += bo->base.size;
 			break;
 		default:
 			break;
 		}
 	}
-	gr_vms_print_row(m, &row);
 }
 
 static int gr_ctl_vms_show(struct gr_control *ctl, struct seq_file *m)
 {
 	struct gr_reclaim *r = gr_control_priv(ctl);
 	struct gem_reclaim_device *rdev = r->rdev;
+	struct list_head *lists[] = { &rdev->vms_idle, &rdev->vms_active };
+	size_t i, n = 0, max = atomic_long_read(&rdev->vm_count) + GR_SNAP_SLACK;
 	struct gem_reclaim_vm *vm;
+	struct gr_vm_snap *snaps;
 	ktime_t now = ktime_get();
 	unsigned long irqflags;
+	unsigned int l;
 
+	snaps = kvmalloc_array(max, sizeof(*snaps), GFP_KERNEL);
+	if (!snaps)
+		return -ENOMEM;
 	spin_lock_irqsave(&rdev->lock, irqflags);
-	list_for_each_entry(vm, &rdev->vms_idle, lru_node)
-		gr_vm_row_locked(m, vm, now);
-	list_for_each_entry(vm, &rdev->vms_active, lru_node)
-		gr_vm_row_locked(m, vm, now);
+	for (l = 0; l < ARRAY_SIZE(lists); l++) {
+		list_for_each_entry(vm, lists[l], lru_node) {
+			if (n == max)
+				break;
+			gr_vm_snap_locked(&snaps[n++], vm, now);
+		}
+	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	for (i = 0; i < n; i++)
+		gr_vms_print_row(m, &snaps[i].row);
+	kvfree(snaps);
 	return 0;
+}
+
+/* Bytes the bos or vms file needs, so that seq_file formats it once. */
+static size_t gr_ctl_table_size(struct gr_control *ctl, bool vms)
+{
+	struct gr_reclaim *r = gr_control_priv(ctl);
+	long rows = atomic_long_read(vms ? &r->rdev->vm_count : &r->rdev->bo_count);
+
+	return (rows + GR_SNAP_SLACK) * GR_TABLE_ROW_MAX;
 }
 
 static const struct gr_control_ops gr_control_ops = {
 	.shrink = gr_ctl_shrink,
 	.bos_show = gr_ctl_bos_show,
 	.vms_show = gr_ctl_vms_show,
+	.table_size = gr_ctl_table_size,
 };
 
 /* Registration -------------------------------------------------------------- */
@@ -986,6 +1170,7 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 	for (i = 0; i < GR_ACCT_COUNT; i++)
 		atomic_long_set(&r->pages[i], 0);
 	atomic64_set(&r->scan_gen, 0);
+	atomic64_set(&r->pass_gen, 0);
 
 	r->ctl = gr_control_create(drm, &gr_control_ops, r);
 	if (IS_ERR(r->ctl)) {

@@ -32,8 +32,15 @@ struct gr_scan {
 	ktime_t now;
 	/** @policy: index in gr_policies[] of the policy running */
 	unsigned int policy;
-	/** @gen: generation of the policy's walk, see &gem_reclaim_vm.scan_gen */
+	/**
+	 * @gen: generation of the policy's walk, see &gem_reclaim_vm.scan_gen
+	 * and &gem_reclaim_object.scan_gen
+	 */
 	u64 gen;
+	/** @pass: number of this pass, see &gem_reclaim_object.skip_stamp */
+	u64 pass;
+	/** @since_breath: entries walked since the device lock was last dropped */
+	unsigned int since_breath;
 	/** @target: pages to free */
 	unsigned long target;
 	/** @freed: pages freed so far */
@@ -62,5 +69,13 @@ unsigned long gr_swap_count(struct gr_scan *scan);
 struct gem_reclaim_object *gr_idle_vm_select(struct gr_scan *scan);
 struct gem_reclaim_object *gr_swapout_select(struct gr_scan *scan);
 long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct folio;
+struct writeback_control;
+void gr_writeback_folio(struct folio *folio,
+			int (*writepage)(struct page *, struct writeback_control *),
+			struct writeback_control *wbc);
+#endif
 
 #endif /* __GR_SHRINKER_H__ */

@@ -51,6 +51,8 @@ static const char *const gr_policy_stat_keys[GR_PSTAT_COUNT] = {
 	[GR_PSTAT_SKIPPED_TRYLOCK] = "skipped_trylock",
 	[GR_PSTAT_SKIPPED_PINNED] = "skipped_pinned",
 	[GR_PSTAT_SKIPPED_RECENT] = "skipped_recent",
+	[GR_PSTAT_SKIPPED_ACTIVE] = "skipped_active",
+	[GR_PSTAT_SKIPPED_MAPPED] = "skipped_mapped",
 };
 
 /**
@@ -127,7 +129,7 @@ EXPORT_SYMBOL_IF_KUNIT(gr_bos_print_header);
  *
  * The vm column is ``-`` for a BO mapped in no VM; flags are letters (d:
  * discard-on-reclaim, n: no CPU mmap, s: shared by several VMs, l: content
- * lost), ``-`` for none.
+ * lost, x: exported), ``-`` for none.
  */
 void gr_bos_print_row(struct seq_file *m, const struct gr_bo_row *row)
 {
@@ -139,6 +141,7 @@ void gr_bos_print_row(struct seq_file *m, const struct gr_bo_row *row)
 		{ GR_BO_ROW_NO_MMAP, 'n' },
 		{ GR_BO_ROW_SHARED, 's' },
 		{ GR_BO_ROW_LOST, 'l' },
+		{ GR_BO_ROW_EXPORTED, 'x' },
 	};
 	char flags[ARRAY_SIZE(letters) + 1];
 	unsigned int i, n = 0;

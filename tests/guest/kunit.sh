@@ -2,12 +2,13 @@
 # vm: --mem 256M --timeout 120
 # KUnit suites of the reclaim core (kernel/reclaim/tests, gr_kunit.ko): chain
 # parsing, idle-vm-first ordering, knob parsing and ranges, stats and table
-# formatting. Only the debug kernel has KUnit; elsewhere the test skips.
+# formatting, the writeback unlock rule. Only the debug kernel has KUnit;
+# elsewhere the test skips.
 # Passes when every suite of the module reports at least one case and every
 # case is "ok".
 . /tests/guest/lib.sh
 
-SUITES="gem_reclaim_policy gem_reclaim_idle_vm_first gem_reclaim_knobs gem_reclaim_stats"
+SUITES="gem_reclaim_policy gem_reclaim_idle_vm_first gem_reclaim_knobs gem_reclaim_stats gem_reclaim_writeback"
 KUNIT=/sys/kernel/debug/kunit
 
 [ "${GR_KERNEL:-stock}" = debug ] || skip "KUnit needs the debug kernel (this is ${GR_KERNEL:-stock})"

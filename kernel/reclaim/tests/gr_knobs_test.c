@@ -32,6 +32,8 @@ static const struct knob_case knob_cases[] = {
 	{ "threshold empty", GR_KNOB_IDLE_THRESHOLD_MS, "", 0, -EINVAL },
 	{ "threshold newline only", GR_KNOB_IDLE_THRESHOLD_MS, "\n", 0, -EINVAL },
 	{ "threshold leading space", GR_KNOB_IDLE_THRESHOLD_MS, " 5", 0, -EINVAL },
+	{ "threshold plus sign", GR_KNOB_IDLE_THRESHOLD_MS, "+5", 0, -EINVAL },
+	{ "min resident plus sign", GR_KNOB_MIN_RESIDENT_MB, "+0\n", 0, -EINVAL },
 	{ "threshold trailing space", GR_KNOB_IDLE_THRESHOLD_MS, "5 ", 0, -EINVAL },
 	{ "threshold two newlines", GR_KNOB_IDLE_THRESHOLD_MS, "5\n\n", 0, -EINVAL },
 	{ "threshold hex", GR_KNOB_IDLE_THRESHOLD_MS, "0x10", 0, -EINVAL },

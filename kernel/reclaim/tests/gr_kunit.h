@@ -11,5 +11,6 @@ extern struct kunit_suite gr_policy_test_suite;
 extern struct kunit_suite gr_idle_test_suite;
 extern struct kunit_suite gr_knobs_test_suite;
 extern struct kunit_suite gr_stats_test_suite;
+extern struct kunit_suite gr_writeback_test_suite;
 
 #endif /* __GR_KUNIT_H__ */
