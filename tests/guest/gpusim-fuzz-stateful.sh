@@ -11,21 +11,25 @@
 # and BO_QUERY reports each loss). Two seeds, a few processes each, for a
 # bounded time; passes if every process passes, reclaim really swapped or
 # discarded BO pages meanwhile, and every object is released afterwards.
+# Arguments of the script are added to both fuzzer command lines (e.g.
+# tests/vm/run ... gpusim-fuzz-stateful.sh -o).
 . /tests/guest/lib.sh
 reclaim_require
 command -v gpusim-fuzz >/dev/null || skip "gpusim-fuzz not built"
 
 # seconds per run: about 25 s in all on the stock kernel
 secs=${FUZZ_SECONDS:-10}
-[ "${GR_KERNEL:-stock}" = debug ] && secs=${FUZZ_SECONDS:-20}
+[ "${GR_KERNEL:-stock}" = debug ] && secs=${FUZZ_SECONDS:-15}
 policy0=$(cat "$K/policy")
 idle0=$(cat "$K/idle_threshold_ms")
 
 reclaimed() { awk '$1 ~ /_reclaimed$/ { n += $2 } END { print n + 0 }' "$R/stats"; }
 
+extra="$*"
 run() {
 	rec0=$(reclaimed)
-	gpusim-fuzz -S "$@" >/tmp/sfuzz 2>&1
+	# shellcheck disable=SC2086
+	gpusim-fuzz -S "$@" $extra >/tmp/sfuzz 2>&1
 	rc=$?
 	cat /tmp/sfuzz
 	[ $rc -eq 0 ] || fail "gpusim-fuzz -S $* exited $rc"

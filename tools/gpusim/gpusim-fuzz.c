@@ -19,6 +19,14 @@
  * Prints "calls=N ok=N errors=N" and per-errno counts; exit 0 unless the
  * device cannot be opened or an ioctl returns an errno that no gpusim path
  * returns.
+ *
+ *   gpusim-fuzz -S [-d DEVICE] [-n OPS] [-T SECONDS] [-s SEED] [-P PROCS]
+ *                  [-F FORKS] [-m BYTES] [-i INDEX] [-o] [-v]
+ *
+ * Stateful mode: PROCS processes run random sequences of real operations
+ * and check every read of BO memory against a model; see "Stateful mode"
+ * below and tools/gpusim/README.md. Exit 0 pass, 1 a check failed, 2 usage,
+ * 3 device error.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
