@@ -76,6 +76,38 @@
  * DOC: Locking in reclaim in gr_shrinker.c.
  */
 
+/**
+ * DOC: Every way to a BO's pages
+ *
+ * The review checklist: before reclaim gives a page back, nothing may
+ * still reach it; this is each way there is, and what zaps or pins it.
+ * All of it runs with the BO's pages lock held, which reclaim trylocks.
+ *
+ * - GPU page tables: mapped by the driver from the pages or
+ *   gem_reclaim_object_get_sgt_locked(); torn down by
+ *   &gem_reclaim_ops.unmap_from_gpu (refuses an active VM, trylocks only),
+ *   restored by the driver's submit path or &gem_reclaim_ops.map_to_gpu.
+ * - The cached sg table (&gem_reclaim_object.sgt): DMA-unmapped and freed
+ *   by reclaim before the pages go.
+ * - CPU mappings of the DRM fd, fork included: PTEs inserted one by one
+ *   by the fault handler, all in the DRM device's address_space, zapped by
+ *   drm_vma_node_unmap(); the next access faults the BO back. Private
+ *   (copy-on-write) mappings are refused, so no anonymous copy exists, and
+ *   VM_PFNMAP keeps get_user_pages() off them.
+ * - CPU mappings of a dma-buf fd: PTEs in the dma-buf inode's
+ *   address_space, out of reclaim's reach, so an exported BO is pinned for
+ *   life (gem_reclaim_gem_prime_export()); mmap through any other file of
+ *   a BO not exported that way is refused.
+ * - Importers' sg tables: dma-buf attach pins the BO (&drm_gem_object_funcs.pin),
+ *   besides the export pin.
+ * - Kernel mappings: vmap pins until the last vunmap.
+ * - Jobs in flight: a VM with queued or running jobs is never taken from,
+ *   re-checked by &gem_reclaim_ops.unmap_from_gpu under the lock the
+ *   submit path marks the VM active with.
+ * - The page array: valid while the pages lock is held or the BO is
+ *   pinned; a driver keeps no other pointer to a page.
+ */
+
 static const char * const gem_reclaim_state_names[GEM_RECLAIM_STATE_COUNT] = {
 	[GEM_RECLAIM_UNBACKED] = "unbacked",
 	[GEM_RECLAIM_RESIDENT] = "resident",
@@ -720,6 +752,15 @@ struct dma_buf *gem_reclaim_gem_prime_export(struct drm_gem_object *obj, int fla
 	struct dma_buf *dmabuf;
 	bool pinned = false;
 	int ret;
+
+	/*
+	 * drm_gem_prime_mmap() maps the dma-buf at the BO's fake offset, which
+	 * the fault handler subtracts: create it now, or a dma-buf mapping
+	 * made before it existed would fault at the wrong page once it does.
+	 */
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret)
+		return ERR_PTR(ret);
 
 	gem_reclaim_object_lock(bo);
 	if (!bo->exported) {

@@ -6,7 +6,7 @@
 # reclaimed counters grow by 4096 pages; verifying everything on the GPU
 # restores each page once (swapin_pages +4096, swapped 0); a discard BO of
 # 1 MiB discarded counts 1 MiB in discarded_bytes; after exit every gauge
-# is 0.
+# is 0. Then the skip counters against a known layout (see below).
 . /tests/guest/lib.sh
 reclaim_require
 
@@ -53,3 +53,49 @@ gpusim_counters_zero
 for k in resident_bytes swapped_bytes discarded_bytes reclaimable_bytes; do
 	expect_eq "$k after exit" "$(rstat $k)" 0
 done
+
+# Skips count once per BO, policy and pass, for the reason that applies.
+# gpusim-layout: 3 VMs, 6 private BOs (2 per VM), 2 BOs shared by all three
+# VMs, 2 exported BOs (pinned) in the first VM, 64 KiB each; the last VM
+# then runs a job, so it is the only VM idle for less than the threshold.
+# idle-vm-first takes the private BOs of the first two VMs and skips each
+# shared BO once as recent (not once per VM it meets it in); swapout takes
+# the rest; both skip each exported BO once as pinned, however many walks
+# the request needs.
+thr=1000
+[ "${GR_KERNEL:-stock}" = debug ] && thr=3000
+echo "idle-vm-first swapout" >"$K/policy"
+snap() { for k in idle-vm-first_skipped_recent idle-vm-first_skipped_pinned \
+	idle-vm-first_reclaimed swapout_skipped_pinned swapout_skipped_recent \
+	swapout_skipped_active swapout_scanned swapout_reclaimed; do
+	echo "$k $(rstat $k)"; done; }
+gpusim-layout 3 6 2 2 64K $GO.touch $GO.2 >/tmp/layout 2>&1 &
+lay=$!
+wait_line /tmp/layout '^ready'
+cat /tmp/layout
+bo_pages=16
+grep -q ' pinned x ' "$R/bos" || { cat "$R/bos"; fail "exported BOs not shown pinned with flag x"; }
+sleep $((thr * 3 / 2000 + 1))
+touch $GO.touch
+wait_line /tmp/layout '^touched'
+echo $thr >"$K/idle_threshold_ms"
+snap >/tmp/before
+echo 1000000 >"$R/shrink"
+snap >/tmp/after
+echo 0 >"$K/idle_threshold_ms"
+d() { echo $(($(kv /tmp/after "$1") - $(kv /tmp/before "$1"))); }
+expect_eq "shrink freed" "$(cat "$R/shrink")" $((8 * bo_pages))
+expect_eq "idle-vm-first reclaimed" "$(d idle-vm-first_reclaimed)" $((4 * bo_pages))
+expect_eq "idle-vm-first skipped_recent" "$(d idle-vm-first_skipped_recent)" $((2 * bo_pages))
+expect_eq "idle-vm-first skipped_pinned" "$(d idle-vm-first_skipped_pinned)" $((2 * bo_pages))
+expect_eq "swapout scanned" "$(d swapout_scanned)" $((4 * bo_pages))
+expect_eq "swapout reclaimed" "$(d swapout_reclaimed)" $((4 * bo_pages))
+expect_eq "swapout skipped_pinned" "$(d swapout_skipped_pinned)" $((2 * bo_pages))
+expect_eq "swapout skipped_recent" "$(d swapout_skipped_recent)" 0
+expect_eq "swapout skipped_active" "$(d swapout_skipped_active)" 0
+expect_eq "resident_bytes (exported BOs only)" "$(rstat resident_bytes)" $((2 * bo_pages * 4096))
+touch $GO.2
+wait $lay || { cat /tmp/layout; fail "gpusim-layout failed"; }
+tail -n 1 /tmp/layout
+gpusim_counters_zero
+expect_eq "resident_bytes after exit" "$(rstat resident_bytes)" 0

@@ -442,7 +442,13 @@ static uint64_t expect_seed(struct gpusim_dev *d, uint32_t bo, uint64_t s, const
 	return *lost ? 0 : s;
 }
 
-static void dmabuf_round(uint64_t size, uint64_t vtotal, int discard)
+/*
+ * @no_offset: the client never asks for the BO's DRM mmap offset, and maps
+ * it through the dma-buf fd only: the mapping then has no DRM fake offset
+ * unless the export created one, so a reclaim that zaps the DRM offset's
+ * range only would leave its PTEs behind.
+ */
+static void dmabuf_round(uint64_t size, uint64_t vtotal, int discard, int no_offset)
 {
 	const char *mode = discard ? "discard" : "swapout";
 	uint32_t flags = discard ? DRM_GPUSIM_BO_DISCARD_ON_RECLAIM : 0;
@@ -456,17 +462,21 @@ static void dmabuf_round(uint64_t size, uint64_t vtotal, int discard)
 	void *pm, *pd, *pc;
 	long got;
 
-	printf("mode=%s size=%" PRIu64 " seed=0x%" PRIx64 "\n", mode, size, sA);
+	printf("mode=%s no_offset=%d size=%" PRIu64 " seed=0x%" PRIx64 "\n", mode,
+	       no_offset, size, sA);
 	policy_set(mode);
 	CHECK_CALL(gpusim_vm_create(&dev, &vm));
 	CHECK_CALL(gpusim_bo_create(&dev, size, flags, &A));
 	CHECK_CALL(gpusim_bo_create(&dev, size, flags, &C));
 	CHECK_CALL(gpusim_vm_map(&dev, vm, A, 0, VA_A, size));
 	CHECK_CALL(gpusim_vm_map(&dev, vm, C, 0, VA_C, size));
-	CHECK_CALL(gpusim_bo_mmap(&dev, A, size, &pm));
 	CHECK_CALL(gpusim_bo_mmap(&dev, C, size, &pc));
+	if (!no_offset)
+		CHECK_CALL(gpusim_bo_mmap(&dev, A, size, &pm));
 	fd = export_bo(&dev, A);
 	pd = map_fd(fd, size, 0);
+	if (no_offset)
+		pm = pd;	/* the only CPU mapping of A */
 
 	/* Touch both mappings of A (PTEs in both), and the control BO. */
 	gpusim_cpu_fill(pm, size, sA, 0);
@@ -522,6 +532,11 @@ static void dmabuf_round(uint64_t size, uint64_t vtotal, int discard)
 	/* The fake offset is still the BO's, the handle still works. */
 	mo = (struct drm_gpusim_bo_mmap_offset){ .handle = A };
 	CHECK_CALL(drmIoctl(dev.fd, DRM_IOCTL_GPUSIM_BO_MMAP_OFFSET, &mo) ? -errno : 0);
+	if (no_offset) {
+		/* A DRM-fd mapping made now sees what the dma-buf one wrote. */
+		CHECK_CALL(gpusim_bo_mmap(&dev, A, size, &pm));
+		check_words("late_drm_mapping", pm, size, sW2, 0, 0);
+	}
 	munmap(pd, size);
 	munmap(pm, size);
 	munmap(pc, size);
@@ -535,10 +550,14 @@ static int cmd_dmabuf(uint64_t size, uint64_t vtotal, const char *which)
 {
 	if (!shrink_path[0])
 		die("no_reclaim_debugfs", -ENOENT);
-	if (!strcmp(which, "swapout") || !strcmp(which, "both"))
-		dmabuf_round(size, vtotal, 0);
-	if (!strcmp(which, "discard") || !strcmp(which, "both"))
-		dmabuf_round(size, vtotal, 1);
+	int no_offset;
+
+	for (no_offset = 0; no_offset < 2; no_offset++) {
+		if (!strcmp(which, "swapout") || !strcmp(which, "both"))
+			dmabuf_round(size, vtotal, 0, no_offset);
+		if (!strcmp(which, "discard") || !strcmp(which, "both"))
+			dmabuf_round(size, vtotal, 1, no_offset);
+	}
 	policy_restore();
 	return finish();
 }
