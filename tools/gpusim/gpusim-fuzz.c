@@ -21,7 +21,7 @@
  * returns.
  *
  *   gpusim-fuzz -S [-d DEVICE] [-n OPS] [-T SECONDS] [-s SEED] [-P PROCS]
- *                  [-F FORKS] [-m BYTES] [-i INDEX] [-o] [-v]
+ *                  [-F FORKS] [-m BYTES] [-i INDEX] [-o|-D] [-v]
  *
  * Stateful mode: PROCS processes run random sequences of real operations
  * and check every read of BO memory against a model; see "Stateful mode"
@@ -558,6 +558,7 @@ struct s_bo {
 	void *map[MAP_NR];
 	int pfd;		/* dma-buf fd, -1: none */
 	int exported;		/* was ever exported */
+	int dmabuf_mapped;	/* was ever mapped through its dma-buf */
 	uint64_t last_query;	/* tick of the last BO_QUERY */
 	int need_report;	/* a discard after last_query was seen */
 	struct s_page pg[S_MAX_PAGES];
@@ -583,7 +584,7 @@ static struct {
 	char shrink_path[400], knob_dir[400];
 	uint64_t deadline_ns;
 	unsigned long budget_bytes;
-	int verbose, offset_at_create;
+	int verbose, offset_at_create, no_offset_after_dmabuf;
 	struct s_slot *slots;
 	/* this process */
 	char name[16];
@@ -1031,8 +1032,14 @@ static int sop_close(void)
 	return 0;
 }
 
-static int s_can_mmap0(const struct s_bo *b) { return b->h[0] && !b->map[MAP_GEM0]; }
-static int s_can_mmap1(const struct s_bo *b) { return b->h[1] && !b->map[MAP_GEM1]; }
+/* With -D, a BO mapped through its dma-buf never gets a GEM mmap offset. */
+static int s_offset_ok(const struct s_bo *b)
+{
+	return !S.no_offset_after_dmabuf || !b->dmabuf_mapped;
+}
+
+static int s_can_mmap0(const struct s_bo *b) { return b->h[0] && !b->map[MAP_GEM0] && s_offset_ok(b); }
+static int s_can_mmap1(const struct s_bo *b) { return b->h[1] && !b->map[MAP_GEM1] && s_offset_ok(b); }
 
 static int sop_mmap(int fdi)
 {
@@ -1097,6 +1104,7 @@ static int sop_mmap_dmabuf(void)
 	if (p == MAP_FAILED)
 		return s_check_ret("dma-buf mmap", -errno);
 	b->map[MAP_DMABUF] = p;
+	b->dmabuf_mapped = 1;
 	return 0;
 }
 
@@ -1644,7 +1652,7 @@ static void s_final_check(void)
 		if (!s_any_map(b)) {
 			int fdi = b->h[0] ? 0 : 1;
 
-			if (!b->h[fdi])
+			if (!b->h[fdi] || !s_offset_ok(b))
 				continue;	/* reachable from the GPU only */
 			ret = gpusim_bo_mmap(&S.dev[fdi], b->h[fdi],
 					     (uint64_t)b->npages * GPUSIM_PAGE,
@@ -1842,6 +1850,7 @@ static int stateful_main(const char *path, uint64_t seed, unsigned long n,
 	S.master_seed = seed;
 	S.verbose = verbose & 1;
 	S.offset_at_create = !!(verbose & 2);
+	S.no_offset_after_dmabuf = !!(verbose & 4);
 	S.budget_bytes = budget;
 	S.deadline_ns = seconds ? t0 + (uint64_t)seconds * 1000000000ull : 0;
 	S.slots = mmap(NULL, sizeof(struct s_slot) * S_MAX_SLOTS, PROT_READ | PROT_WRITE,
@@ -1856,8 +1865,8 @@ static int stateful_main(const char *path, uint64_t seed, unsigned long n,
 		snprintf(p, sizeof(p), "%s/idle_threshold_ms", S.knob_dir);
 		s_read_file(p, idle, sizeof(idle));
 	}
-	printf("stateful seed=0x%" PRIx64 " procs=%u ops=%lu seconds=%u forks=%u budget=%lu offset_at_create=%d device=%s shrink=%s knobs=%s\n",
-	       seed, procs, n, seconds, forks, budget, S.offset_at_create, S.path,
+	printf("stateful seed=0x%" PRIx64 " procs=%u ops=%lu seconds=%u forks=%u budget=%lu offset_at_create=%d no_offset_after_dmabuf=%d device=%s shrink=%s knobs=%s\n",
+	       seed, procs, n, seconds, forks, budget, S.offset_at_create, S.no_offset_after_dmabuf, S.path,
 	       S.shrink_path[0] ? S.shrink_path : "none", S.knob_dir[0] ? S.knob_dir : "none");
 	for (i = 0; i < procs; i++) {
 		if (only >= 0 && (int)i != only)
@@ -1950,7 +1959,7 @@ int main(int argc, char **argv)
 	uint64_t budget = 4 << 20;
 	const char *path = NULL;
 
-	while ((opt = getopt(argc, argv, "d:n:s:t:ST:P:F:m:i:vo")) != -1) {
+	while ((opt = getopt(argc, argv, "d:n:s:t:ST:P:F:m:i:voD")) != -1) {
 		switch (opt) {
 		case 'd': path = optarg; break;
 		case 'n': n = strtoul(optarg, NULL, 0); n_set = 1; break;
@@ -1963,6 +1972,7 @@ int main(int argc, char **argv)
 		case 'i': only = (int)strtol(optarg, NULL, 0); break;
 		case 'v': verbose |= 1; break;
 		case 'o': verbose |= 2; break;
+		case 'D': verbose |= 4; break;
 		case 'm':
 			if (gpusim_parse_size(optarg, &budget) || budget < (256 << 10)) {
 				fprintf(stderr, "gpusim-fuzz: -m: a size of at least 256K\n");
@@ -1972,7 +1982,7 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: gpusim-fuzz [-d DEVICE] [-n CALLS] [-s SEED] [-t THREADS]\n"
 				"       gpusim-fuzz -S [-d DEVICE] [-n OPS] [-T SECONDS] [-s SEED] [-P PROCS]\n"
-				"                   [-F FORKS] [-m BYTES] [-i INDEX] [-o] [-v]\n");
+				"                   [-F FORKS] [-m BYTES] [-i INDEX] [-o|-D] [-v]\n");
 			return 2;
 		}
 	}
