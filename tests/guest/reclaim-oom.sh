@@ -25,10 +25,8 @@ KILLABLE='echo 0 >/proc/self/oom_score_adj && exec "$@"'
 
 mem_kb=$(kv /proc/meminfo MemTotal:)
 size_mb=$((mem_kb / 1024 + 16))
-secs=20 bind_secs=60
-if [ "${GR_KERNEL:-stock}" = debug ]; then
-	secs=80 bind_secs=240
-fi
+secs=20
+[ "${GR_KERNEL:-stock}" = debug ] && secs=80
 SLACK_KB=16384
 note "MemTotal ${mem_kb} kB; BO of ${size_mb} MiB; no swap ($(kv /proc/meminfo SwapTotal:) kB)"
 echo 0 >"$K/idle_threshold_ms"
@@ -76,15 +74,20 @@ verdict() { # CASE
 failed=
 
 # ---- bind
+# While the bind runs, memory is short: the shell waits on a FIFO with
+# builtins only (no fork, no new page), or its own helpers would be the
+# ones that invoke the OOM killer. A bind that never returns ends in the
+# harness's timeout.
 hog_start
-rm -f /tmp/go.bind
+rm -f /tmp/go.bind /tmp/bind.fifo
 : >/tmp/bind
-sh -c "$KILLABLE" killable gpusim-wl bind-huge "${size_mb}M" /tmp/go.bind >/tmp/bind 2>&1 &
+mkfifo /tmp/bind.fifo
+sh -c "$KILLABLE" killable gpusim-wl bind-huge "${size_mb}M" /tmp/go.bind >/tmp/bind.fifo 2>&1 &
 wl=$!
-n=0
-while ! grep -q '^bound=1' /tmp/bind && alive "$wl" && [ $n -lt $((bind_secs * 10)) ]; do
-	sleep 0.1
-	n=$((n + 1))
+exec 3</tmp/bind.fifo
+while read -r line <&3; do
+	echo "$line" >>/tmp/bind
+	[ "$line" = bound=1 ] && break
 done
 if grep -q '^bound=1' /tmp/bind; then
 	cat /tmp/bind
@@ -102,15 +105,14 @@ if grep -q '^bound=1' /tmp/bind; then
 	note "bos rows of pid $wl (count, resident): $bos"
 	[ "${bos#* }" = 0 ] || bad "bos table: resident ${bos#* } for the client's BO"
 	grep -E "^(id| *[0-9]+ [0-9-]+ $wl )" "$R/bos"
-elif alive "$wl"; then
-	cat /tmp/bind
-	bad "the bind did not return within ${bind_secs}s"
 else
 	wait "$wl"
 	bad "the client died before reporting (status $?): $(tr '\n' ' ' </tmp/bind)"
 fi
 nobody_killed
 touch /tmp/go.bind
+cat <&3 >>/tmp/bind
+exec 3<&-
 wait "$wl"
 i=0
 while avail=$(kv /proc/meminfo MemAvailable:) && [ "$avail" -lt $((avail0 - SLACK_KB)) ] && [ $i -lt 50 ]; do

@@ -74,9 +74,9 @@
  *                           WAITFILE exists. Passes when the bind failed
  *                           with ENOMEM and left the BO unbacked
  *   fault-huge SIZE SECONDS mmap a BO of SIZE and touch its first byte in a
- *                           child process; reports how the child ended
+ *                           thread; reports how the touch ended
  *                           (fault=sigbus|ok|signal|hang: still faulting
- *                           after SECONDS, then killed), fault_ms, the BO's
+ *                           after SECONDS), fault_ms, the BO's
  *                           resident bytes and MemAvailable before and
  *                           after. Passes on sigbus
  */
@@ -84,9 +84,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -864,50 +866,77 @@ static int cmd_bind_huge(uint64_t size, const char *waitfile)
 
 /*
  * A CPU fault on a BO that cannot be backed must end in SIGBUS, not in an
- * OOM kill nor a fault retried forever; the touch runs in a child so that
- * a fault that never ends can be bounded and reported.
+ * OOM kill nor a fault retried forever. The touch runs in a thread that
+ * catches the signal, so that a fault that never ends can be bounded and
+ * reported; not in a child process, whose copy-on-write pages would make
+ * the parent allocate (and invoke the OOM killer) while memory is short.
  */
+static sigjmp_buf touch_jmp;
+static volatile sig_atomic_t touch_sig;
+
+static void touch_signal(int sig)
+{
+	touch_sig = sig;
+	siglongjmp(touch_jmp, 1);
+}
+
+struct touch {
+	volatile char *p;
+	int done;	/* 1: the write went through, 2: a signal ended it */
+};
+
+static void *touch_thread(void *arg)
+{
+	struct touch *t = arg;
+	volatile char stack[32768];
+
+	/* The signal frame goes on this stack: have it backed beforehand. */
+	memset((char *)stack, 0, sizeof(stack));
+	if (!sigsetjmp(touch_jmp, 1)) {
+		t->p[0] = 1;
+		__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	} else {
+		__atomic_store_n(&t->done, 2, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
 static int cmd_fault_huge(uint64_t size, unsigned int seconds)
 {
+	struct sigaction sa = { .sa_handler = touch_signal };
+	struct touch t = { 0 };
 	struct drm_gpusim_bo_query q;
 	const char *how;
-	int status = 0, hung = 0;
+	pthread_t thread;
 	long start;
 	uint32_t bo;
-	pid_t child;
-	void *p;
+	int done;
 
 	bo = new_bo(size, 0);
-	p = map_bo(bo, size);
+	t.p = map_bo(bo, size);
 	printf("pid=%d bo_size=%" PRIu64 "\n", (int)getpid(), size);
 	print_mem("before");
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
 	start = now_ms();
-	child = fork();
-	if (child < 0)
-		die("fork", -errno);
-	if (!child) {
-		((volatile char *)p)[0] = 1;
-		_exit(0);
-	}
-	while (waitpid(child, &status, WNOHANG) != child) {
-		if (now_ms() - start > seconds * 1000L) {
-			kill(child, SIGKILL);
-			waitpid(child, &status, 0);
-			hung = 1;
-			break;
-		}
+	if (pthread_create(&thread, NULL, touch_thread, &t))
+		die("pthread_create", -EAGAIN);
+	while (!(done = __atomic_load_n(&t.done, __ATOMIC_ACQUIRE)) &&
+	       now_ms() - start <= seconds * 1000L)
 		usleep(50 * 1000);
-	}
-	if (hung)
-		how = "hang";
-	else if (WIFSIGNALED(status))
-		how = WTERMSIG(status) == SIGBUS ? "sigbus" : "signal";
-	else
+	if (!done)
+		how = "hang";	/* the thread dies with the process */
+	else if (done == 1)
 		how = "ok";
+	else
+		how = touch_sig == SIGBUS ? "sigbus" : "signal";
 	printf("fault=%s fault_ms=%ld", how, now_ms() - start);
-	if (!hung && WIFSIGNALED(status))
-		printf(" fault_signal=%d", WTERMSIG(status));
+	if (done == 2)
+		printf(" fault_signal=%d", (int)touch_sig);
 	printf("\n");
+	if (done)
+		pthread_join(thread, NULL);
 	CHECK_CALL(gpusim_bo_query(&dev, bo, &q));
 	printf("state_after_fault=%s resident_after_fault=%" PRIu64 "\n",
 	       gpusim_bo_state_name(q.state), (uint64_t)q.resident_bytes);
