@@ -7,7 +7,10 @@
 # writers. Passes when every malformed write fails, every knob (in both
 # views) still shows what it showed before, concurrent valid writers of
 # policy leave one of the values they wrote, and a debugfs write continued
-# at a non-zero offset is rejected. Skips while no device exposes the knobs.
+# at a non-zero offset is rejected. A sign or a space around a number
+# ('+5', ' 5': kstrtou64 alone takes a leading '+') fails with EINVAL in
+# particular, for the numeric knobs of both views and for the debugfs
+# shrink file, and changes nothing. Skips while no device exposes the knobs.
 . /tests/guest/lib.sh
 
 sysdir=
@@ -25,20 +28,25 @@ KNOBS="policy idle_threshold_ms min_resident_mb"
 VIEWS="$sysdir $dbgdir"
 
 # state: sets $s to every knob of every view, in one string (builtins only,
-# no subshell: this runs after every write)
+# no subshell: this runs after every write). Its loop variables are its
+# own: the callers loop over $v and $k around it.
 state() {
 	s=
-	for v in $VIEWS; do
-		for k in $KNOBS available_policies; do
-			read -r x <"$v/$k" || x="<unreadable>"
-			s="$s$k=$x;"
+	for sv in $VIEWS; do
+		for sk in $KNOBS available_policies; do
+			read -r x <"$sv/$sk" || x="<unreadable>"
+			s="$s$sk=$x;"
 		done
 	done
 }
 
 # Malformed values, as echo -e escapes, per knob. None may be accepted.
 BAD_POLICY='bogus|discard discard|discard\tswapout|discard\n\n|Discard|discard,swapout|disc\0001ard|\0377|swapout discard swapout|discard\r|idle-vm-first-|-|discard\0000swapout|\tdiscard|discard\x7f|5000|discard\nswapout|lru|discard \xc3\xa9|swapout\n\n\n'
-BAD_NUM='-1|abc| 5|5 |0x10|1e3|99999999999999999999999|5\n\n|5\t|+-5|5ms|\n|1.5|\0000|5\0000|discard|1 2|\x35\x00'
+BAD_NUM='-1|abc| 5|5 |0x10|1e3|99999999999999999999999|5\n\n|5\t|+-5|5ms|\n|1.5|\0000|5\0000|discard|1 2|\x35\x00|+5|+5\n|+0|+1234|-0'
+# Signs and blanks around a number: each must fail with EINVAL (not only
+# fail), checked one by one below.
+SIGNED_NUM='+5|+5\n|+0|+1234|+ 5|-0| 5| 5\n|  5|\t5|5 |5 \n|\n5'
+SIGNED_SHRINK='+5|+5\n| 5|\t5|5 |+5 tgid=1|5 tgid=+1|5 tgid= 1|5  tgid=1|5\ttgid=1| 5 tgid=1|5 tgid=1 '
 BAD_THRESHOLD='86400001|4294967296'
 BAD_MIN='1048577|4294967296'
 
@@ -77,6 +85,71 @@ try() {
 		echo "accepted: '$2' -> $1"
 	fi
 }
+
+# einval FILE VALUE: the write of VALUE (echo -e escapes) must fail with
+# EINVAL; busybox reports the failed write's error on stderr.
+# shellcheck disable=SC3037
+einval() {
+	total=$((total + 1))
+	if err=$( { echo -ne "$2" >"$1"; } 2>&1); then
+		unexpected=$((unexpected + 1))
+		echo "accepted: '$2' -> $1 (want EINVAL)"
+		return
+	fi
+	case "$err" in
+	*"Invalid argument"*) ;;
+	*) unexpected=$((unexpected + 1)); echo "'$2' -> $1: $err (want EINVAL)" ;;
+	esac
+}
+
+# Signed and blank-padded numbers: EINVAL, and nothing changes (the shrink
+# file's last result and the reclaim stats included).
+shrink_state() {
+	sh_state=
+	[ -n "$dbgdir" ] && sh_state="$(cat "$dbgdir/shrink") $(grep -v scan_calls "$dbgdir/stats" | tr '\n' ' ')"
+}
+# restore: put every knob back as it was before (after a write that
+# changed one, so that the other cases still start from there)
+restore() {
+	for k in $KNOBS; do
+		val=${before#*"$k="}
+		echo "${val%%;*}" >"$sysdir/$k" || fail "cannot restore $k"
+	done
+}
+shrink_state
+shrink_before=$sh_state
+changed=0
+IFS='|'
+for b in $SIGNED_NUM; do
+	IFS=' '
+	for v in $VIEWS; do
+		for k in idle_threshold_ms min_resident_mb; do
+			einval "$v/$k" "$b"
+			state
+			if [ "$s" != "$before" ]; then
+				echo "changed by '$b' -> $v/$k: $s"
+				changed=$((changed + 1))
+				restore
+			fi
+		done
+	done
+	IFS='|'
+done
+if [ -n "$dbgdir" ] && [ -e "$dbgdir/shrink" ]; then
+	for b in $SIGNED_SHRINK; do
+		IFS=' '
+		einval "$dbgdir/shrink" "$b"
+		IFS='|'
+	done
+	shrink_state
+	[ "$sh_state" = "$shrink_before" ] || fail "rejected shrink requests changed the shrink file or the stats: $sh_state (was $shrink_before)"
+fi
+IFS=' '
+state
+[ "$s" = "$before" ] || fail "signed numbers changed a knob: $s"
+note "signed and blank-padded numbers: $total writes, $unexpected not rejected with EINVAL, $changed changed a knob"
+[ $unexpected = 0 ] && [ $changed = 0 ] ||
+	fail "$unexpected signed or blank-padded numbers were not rejected with EINVAL, $changed changed a knob"
 
 # Serial phase: after each malformed write, every knob is as it was.
 round=0
