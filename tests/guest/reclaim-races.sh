@@ -1,5 +1,5 @@
 #!/bin/sh
-# vm: --mem 256M --swap 512M --timeout 240
+# vm: --mem 256M --swap 512M --timeout 240 --cpus 4 --cmdline slub_debug=FZPU
 # Reclaim races with everything else, for a bounded time (20 s, 10 s on the
 # debug kernel): a shrink hammer (whole device and tgid-scoped, with policy
 # changes), GPU jobs that verify and refill BOs while the CPU checks others
@@ -8,7 +8,11 @@
 # processes killed with jobs queued (hold). Every workload must pass its own
 # data checks; afterwards the kernel logged nothing (the harness checks for
 # WARN, BUG, oops, lockdep), every gpusim object is freed and the reclaim
-# gauges are back to zero.
+# gauges are back to zero. Four vCPUs, and slub_debug=FZPU (sanity checks,
+# red zones, poisoning, owner tracking) for the stock kernel's slab; the
+# debug kernel takes it too, next to KASAN. The debug kernel, built without
+# ACPI, brings up one CPU whatever --cpus says (QEMU's MP table lists the
+# boot CPU only).
 . /tests/guest/lib.sh
 reclaim_require
 
