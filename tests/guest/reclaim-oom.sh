@@ -75,20 +75,21 @@ failed=
 
 # ---- bind
 # While the bind runs, memory is short: the shell waits on a FIFO with
-# builtins only (no fork, no new page), or its own helpers would be the
-# ones that invoke the OOM killer. A bind that never returns ends in the
-# harness's timeout.
+# builtins only (no fork), appending to a file whose page already exists,
+# or the shell would be the one that invokes the OOM killer. A bind that
+# never returns ends in the harness's timeout.
 hog_start
 rm -f /tmp/go.bind /tmp/bind.fifo
-: >/tmp/bind
+echo "# gpusim-wl bind-huge ${size_mb}M" >/tmp/bind
 mkfifo /tmp/bind.fifo
 sh -c "$KILLABLE" killable gpusim-wl bind-huge "${size_mb}M" /tmp/go.bind >/tmp/bind.fifo 2>&1 &
 wl=$!
-exec 3</tmp/bind.fifo
+exec 3</tmp/bind.fifo 4>>/tmp/bind
 while read -r line <&3; do
-	echo "$line" >>/tmp/bind
+	echo "$line" >&4
 	[ "$line" = bound=1 ] && break
 done
+exec 4>&-
 if grep -q '^bound=1' /tmp/bind; then
 	cat /tmp/bind
 	bind_errno=$(wl_get /tmp/bind bind_errno)

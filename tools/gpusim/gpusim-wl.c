@@ -843,6 +843,8 @@ static int cmd_bind_huge(uint64_t size, const char *waitfile)
 	bo = new_bo(size, 0);
 	printf("pid=%d bo_size=%" PRIu64 "\n", (int)getpid(), size);
 	print_mem("before");
+	/* Let whoever reads this output take it in while memory is plentiful. */
+	usleep(300 * 1000);
 	start = now_ms();
 	ret = gpusim_vm_map(&dev, vm, bo, 0, VA_A, size);
 	printf("bind_errno=%d bind_ms=%ld\n", -ret, now_ms() - start);
