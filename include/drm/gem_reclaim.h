@@ -97,8 +97,9 @@ struct gem_reclaim_ops {
 	 * a lock that orders it against the submit path marking the VM
 	 * active and validating.
 	 *
-	 * Returns: 0 on success, -EBUSY if the mappings cannot be torn down
-	 * now (the core then skips the BO).
+	 * Returns: 0 on success, -EAGAIN if a VM of @bo is active, -EBUSY
+	 * if a lock could not be taken (the core then skips the BO, counting
+	 * it as skipped_active or skipped_trylock).
 	 */
 	int (*unmap_from_gpu)(struct gem_reclaim_object *bo);
 
@@ -146,6 +147,10 @@ struct gem_reclaim_device {
 	struct list_head bos;
 	/** @bos_discard: the discard-on-reclaim BOs, likewise */
 	struct list_head bos_discard;
+	/** @nr_bos: entries of @bos, under @lock */
+	unsigned int nr_bos;
+	/** @nr_bos_discard: entries of @bos_discard, under @lock */
+	unsigned int nr_bos_discard;
 	/** @vms_active: VMs with queued or running work */
 	struct list_head vms_active;
 	/**
@@ -234,9 +239,8 @@ struct gem_reclaim_object {
 	/** @content_lost: pages were discarded since the last query */
 	bool content_lost;
 	/**
-	 * @exported: exported as a dma-buf, and so pinned for the rest of
-	 * its life (gem_reclaim_gem_prime_export()); written under
-	 * @pages_lock
+	 * @exported: exported as a dma-buf once (gem_reclaim_gem_prime_export());
+	 * shown in the bos file
 	 */
 	bool exported;
 
@@ -271,12 +275,6 @@ struct gem_reclaim_object {
 	 * shows the BO as shared. Same locking as @links.
 	 */
 	unsigned int vm_unlinked;
-	/**
-	 * @scan_gen: the reclaim walk that last visited the BO on its device
-	 * list, which ends a walk after one lap (core-private, under
-	 * &gem_reclaim_device.lock)
-	 */
-	u64 scan_gen;
 	/**
 	 * @skip_stamp: the reclaim pass, and the policies in it, that last
 	 * counted the BO as skipped, so that a skip counts once per policy

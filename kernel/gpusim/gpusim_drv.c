@@ -43,12 +43,13 @@ MODULE_PARM_DESC(map_wc, "Create user BOs with write-combined CPU mappings (GEM_
  * Test hook: sleep this long in the submit path's restore of each evicted
  * BO, with its reservation held, to widen the windows that race tests
  * (tools/gpusim/gpusim-race) need between a restore, another VM's restore
- * and a VM_BIND. 0 (the default) in normal use.
+ * and a VM_BIND. 0 (the default) in normal use; interruptible, at most
+ * 10 s.
  */
 unsigned int gpusim_validate_delay_ms;
 module_param_named(validate_delay_ms, gpusim_validate_delay_ms, uint, 0644);
 MODULE_PARM_DESC(validate_delay_ms,
-		 "test hook: ms to sleep per restored BO in the submit path (default 0)");
+		 "test hook: ms to sleep per restored BO in the submit path (default 0, at most 10000)");
 
 struct gpusim_counters gpusim_counters;
 struct gpusim_dma_stats gpusim_dma_stats;

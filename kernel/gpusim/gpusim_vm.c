@@ -35,6 +35,8 @@
 #define GPUSIM_HEAP_CHUNKS_DEFAULT	64
 #define GPUSIM_HEAP_CHUNKS_MAX		4096
 #define GPUSIM_VMS_PER_FILE		4096
+/* Longest sleep of the validate_delay_ms test hook. */
+#define GPUSIM_VALIDATE_DELAY_MAX_MS	10000u
 
 /*
  * struct gpusim_bind_ctx - state of one drm_gpuvm_sm_map()/sm_unmap() call
@@ -716,8 +718,8 @@ out_put_vm:
 
 /*
  * Reclaim callbacks, called with the BO's pages lock held, in reclaim
- * context: every lock is only trylocked and -EBUSY makes reclaim skip the
- * BO. The bind path takes the gpuva lock inside the pages lock too; the
+ * context: every lock is only trylocked, and -EBUSY (a lock was taken) or
+ * -EAGAIN (a VM of the BO is active) makes reclaim skip the BO. The bind path takes the gpuva lock inside the pages lock too; the
  * submit path takes the VM's dma_resv, then the BO's, then the pages lock
  * (gpusim_vm_bo_validate()), so reclaim holding the pages lock may not
  * wait for either.
@@ -763,7 +765,7 @@ static int gpusim_unmap_from_gpu(struct gem_reclaim_object *rbo)
 			ret = -EBUSY;
 		} else if (gem_reclaim_vm_is_active(&vm->rvm, NULL)) {
 			dma_resv_unlock(drm_gpuvm_resv(vm_bo->vm));
-			ret = -EBUSY;
+			ret = -EAGAIN;
 		}
 		if (ret) {
 			gpusim_unlock_vm_resvs(obj, vm_bo);
@@ -843,7 +845,8 @@ static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *ex
 	if (ret)
 		return ret;
 	if (READ_ONCE(gpusim_validate_delay_ms))
-		msleep(READ_ONCE(gpusim_validate_delay_ms));
+		msleep_interruptible(min(READ_ONCE(gpusim_validate_delay_ms),
+					 GPUSIM_VALIDATE_DELAY_MAX_MS));
 
 	gem_reclaim_object_lock(&bo->base);
 	mutex_lock(&bo->gpuva_lock);

@@ -16,6 +16,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
+#include <drm/drm_mm.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
@@ -94,12 +95,13 @@
  *   drm_vma_node_unmap(); the next access faults the BO back. Private
  *   (copy-on-write) mappings are refused, so no anonymous copy exists, and
  *   VM_PFNMAP keeps get_user_pages() off them.
- * - CPU mappings of a dma-buf fd: PTEs in the dma-buf inode's
- *   address_space, out of reclaim's reach, so an exported BO is pinned for
- *   life (gem_reclaim_gem_prime_export()); mmap through any other file of
- *   a BO not exported that way is refused.
- * - Importers' sg tables: dma-buf attach pins the BO (&drm_gem_object_funcs.pin),
- *   besides the export pin.
+ * - CPU mappings of a dma-buf fd (drm_gem_prime_mmap()): the dma-buf file
+ *   shares the DRM device's address_space (drm_gem_dmabuf_export()) and
+ *   the mapping sits at the BO's fake offset, which
+ *   gem_reclaim_gem_prime_export() creates, so the same zap reaches it. A
+ *   mapping anywhere else is refused by gem_reclaim_object_mmap().
+ * - Importers' sg tables: dma-buf attach pins the BO
+ *   (&drm_gem_object_funcs.pin) until detach.
  * - Kernel mappings: vmap pins until the last vunmap.
  * - Jobs in flight: a VM with queued or running jobs is never taken from,
  *   re-checked by &gem_reclaim_ops.unmap_from_gpu under the lock the
@@ -182,16 +184,19 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	INIT_LIST_HEAD(&bo->links);
 	bo->nr_links = 0;
 	bo->vm_unlinked = 0;
-	bo->scan_gen = 0;
 	atomic64_set(&bo->skip_stamp, 0);
 	bo->acct = 0;
 	bo->owner_pid = task_tgid_nr(current);
 	get_task_comm(bo->owner_comm, current);
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
-	list_add_tail(&bo->dev_node,
-		      flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM ?
-		      &rdev->bos_discard : &rdev->bos);
+	if (flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM) {
+		list_add_tail(&bo->dev_node, &rdev->bos_discard);
+		rdev->nr_bos_discard++;
+	} else {
+		list_add_tail(&bo->dev_node, &rdev->bos);
+		rdev->nr_bos++;
+	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	atomic_long_inc(&rdev->bo_count);
 	return 0;
@@ -212,6 +217,10 @@ void gem_reclaim_object_fini(struct gem_reclaim_object *bo)
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	list_del(&bo->dev_node);
+	if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+		rdev->nr_bos_discard--;
+	else
+		rdev->nr_bos--;
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 
 	/* The driver unmapped the BO from every VM before its last put. */
@@ -271,6 +280,18 @@ static int gr_sgt_map_locked(struct gem_reclaim_object *bo, struct page **pages)
 	return 0;
 }
 
+/*
+ * A failed allocation leaves the folios it did get in the shmem file.
+ * Without content to keep (an unbacked or discarded BO) they would be
+ * pages nobody counts or frees: drop them. A swapped-out BO keeps what was
+ * read back, which is its content.
+ */
+static void gr_get_pages_failed(struct gem_reclaim_object *bo, bool swapped)
+{
+	if (!swapped)
+		shmem_truncate_range(file_inode(bo->base.filp), 0, (loff_t)-1);
+}
+
 /**
  * gem_reclaim_object_get_pages_locked() - make a BO resident
  * @bo: the object, with its pages lock held
@@ -303,15 +324,7 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 		start = ktime_get();
 	pages = drm_gem_get_pages(&bo->base);
 	if (IS_ERR(pages)) {
-		/*
-		 * drm_gem_get_pages() leaves the folios it did get in the
-		 * shmem file. Without content to keep (an unbacked or
-		 * discarded BO) they would be pages nobody counts or frees:
-		 * drop them. A swapped-out BO keeps what was read back, which
-		 * is its content.
-		 */
-		if (!swapped)
-			shmem_truncate_range(file_inode(bo->base.filp), 0, (loff_t)-1);
+		gr_get_pages_failed(bo, swapped);
 		return pages;
 	}
 	if (swapped)
@@ -328,6 +341,7 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 		ret = gr_sgt_map_locked(bo, pages);
 		if (ret) {
 			drm_gem_put_pages(&bo->base, pages, false, false);
+			gr_get_pages_failed(bo, swapped);
 			return ERR_PTR(ret);
 		}
 	}
@@ -700,13 +714,15 @@ int gem_reclaim_object_mmap(struct drm_gem_object *obj, struct vm_area_struct *v
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
 	/*
-	 * Reclaim zaps the CPU mappings in the DRM device's address_space
-	 * only. Any other file mapping the BO is its dma-buf's
-	 * (drm_gem_prime_mmap()), whose PTEs reclaim could not reach: that
-	 * needs the BO pinned by gem_reclaim_gem_prime_export().
+	 * Reclaim zaps the BO's fake-offset range of the DRM device's
+	 * address_space, and nothing else: refuse a mapping whose PTEs would
+	 * be elsewhere (a dma-buf file with an address_space of its own, or
+	 * a BO exported without gem_reclaim_gem_prime_export(), which has no
+	 * offset yet).
 	 */
-	if (vma->vm_file->f_mapping != obj->dev->anon_inode->i_mapping &&
-	    drm_WARN_ON_ONCE(obj->dev, !READ_ONCE(bo->exported)))
+	if (drm_WARN_ON_ONCE(obj->dev,
+			     vma->vm_file->f_mapping != obj->dev->anon_inode->i_mapping ||
+			     !drm_mm_node_allocated(&obj->vma_node.vm_node)))
 		return -ENODEV;
 
 	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
@@ -736,52 +752,29 @@ EXPORT_SYMBOL_GPL(gem_reclaim_gem_pin);
  * @obj: the GEM object
  * @flags: flags of the new dma-buf's file
  *
- * An exported BO is pinned from its first export until it is freed, and so
- * never reclaimed, as msm and panfrost never reclaim exported BOs. An
- * importer attaching pins it anyway; the permanent pin is for everything
- * the core cannot see: CPU mappings of the dma-buf file (their PTEs live
- * in the dma-buf inode's address_space, which reclaim does not zap), and
- * the dma-buf outliving the BO's last handle. A driver with its own export
- * checks calls this instead of drm_gem_prime_export().
+ * drm_gem_prime_export(), after creating the BO's fake mmap offset. A
+ * CPU mapping of the dma-buf file (drm_gem_prime_mmap()) lives in the DRM
+ * device's address_space at that offset, as DRM-fd mappings do
+ * (drm_gem_dmabuf_export() shares it), so reclaim zaps it with them; but
+ * without an offset it would lie outside the range reclaim zaps, and a
+ * later offset would make it fault at the wrong page. Exported BOs stay
+ * reclaimable: importers pin them while attached. A driver with its own
+ * export checks calls this instead of drm_gem_prime_export().
  *
- * Returns: the dma-buf, or an ERR_PTR() (the BO is then not pinned by it).
+ * Returns: the dma-buf, or an ERR_PTR().
  */
 struct dma_buf *gem_reclaim_gem_prime_export(struct drm_gem_object *obj, int flags)
 {
 	struct gem_reclaim_object *bo = to_gem_reclaim_object(obj);
 	struct dma_buf *dmabuf;
-	bool pinned = false;
 	int ret;
 
-	/*
-	 * drm_gem_prime_mmap() maps the dma-buf at the BO's fake offset, which
-	 * the fault handler subtracts: create it now, or a dma-buf mapping
-	 * made before it existed would fault at the wrong page once it does.
-	 */
 	ret = drm_gem_create_mmap_offset(obj);
 	if (ret)
 		return ERR_PTR(ret);
-
-	gem_reclaim_object_lock(bo);
-	if (!bo->exported) {
-		ret = gr_pin_locked(bo);
-		if (ret) {
-			gem_reclaim_object_unlock(bo);
-			return ERR_PTR(ret);
-		}
-		WRITE_ONCE(bo->exported, true);
-		pinned = true;
-	}
-	gem_reclaim_object_unlock(bo);
-
 	dmabuf = drm_gem_prime_export(obj, flags);
-	if (IS_ERR(dmabuf) && pinned) {
-		/* Exports are serialised by the DRM core: nobody saw it. */
-		gem_reclaim_object_lock(bo);
-		WRITE_ONCE(bo->exported, false);
-		gr_unpin_locked(bo);
-		gem_reclaim_object_unlock(bo);
-	}
+	if (!IS_ERR(dmabuf))
+		WRITE_ONCE(bo->exported, true);
 	return dmabuf;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_gem_prime_export);

@@ -521,28 +521,29 @@ static bool gr_walk_breathe(struct gr_scan *scan, unsigned long *irqflags)
  * The next victim on a device BO list: resident, unpinned, in scope, none
  * of its VMs active. Discard-on-reclaim BOs also need swap to be no issue,
  * the others need swap space (checked by the caller through the policy
- * flags). Each BO is looked at once per walk: a BO this walk has visited
- * already at the head means the walk went all the way round.
+ * flags). A walk looks at as many entries as the list had when it started
+ * (one lap, unless other walks rotate the list meanwhile), or its budget.
  */
 static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
-						 struct list_head *list)
+						 struct list_head *list,
+						 unsigned int *len)
 {
 	struct gem_reclaim_device *rdev = scan->rdev;
 	struct gem_reclaim_object *bo;
 	unsigned long irqflags;
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
-	while (scan->budget > 0 && !list_empty(list)) {
+	if (scan->lap_left < 0)
+		scan->lap_left = *len;
+	while (scan->budget > 0 && scan->lap_left > 0 && !list_empty(list)) {
 		/* Before taking an entry: the lock may be dropped here. */
 		gr_walk_breathe(scan, &irqflags);
 		if (list_empty(list))
 			break;
 		bo = list_first_entry(list, struct gem_reclaim_object, dev_node);
-		if (bo->scan_gen == scan->gen)
-			break;
-		bo->scan_gen = scan->gen;
 		list_move_tail(&bo->dev_node, list);
 		scan->budget--;
+		scan->lap_left--;
 
 		if (!gr_bo_in_scope_locked(scan, bo) ||
 		    !gr_bo_resident_unpinned(scan, bo))
@@ -599,7 +600,8 @@ unsigned long gr_swap_count(struct gr_scan *scan)
  */
 struct gem_reclaim_object *gr_discard_select(struct gr_scan *scan)
 {
-	return gr_list_select(scan, &scan->rdev->bos_discard);
+	return gr_list_select(scan, &scan->rdev->bos_discard,
+			      &scan->rdev->nr_bos_discard);
 }
 
 /**
@@ -611,7 +613,7 @@ struct gem_reclaim_object *gr_discard_select(struct gr_scan *scan)
  */
 struct gem_reclaim_object *gr_swapout_select(struct gr_scan *scan)
 {
-	return gr_list_select(scan, &scan->rdev->bos);
+	return gr_list_select(scan, &scan->rdev->bos, &scan->rdev->nr_bos);
 }
 
 /**
@@ -639,9 +641,10 @@ restart:
 	list_for_each_entry(vm, &rdev->vms_idle, lru_node) {
 		act.active = false;
 		act.idle_since = vm->idle_since;
+		/* Longest idle first: the rest are idle for less still. */
 		if (!gr_idle_vm_eligible(&act, scan->now,
 					 scan->params.idle_threshold_ms))
-			continue;
+			break;
 		if (scan->tgid && vm->owner_pid != scan->tgid)
 			continue;
 		if (vm->scan_gen != scan->gen) {
@@ -787,7 +790,13 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_MAPPED);
 			goto out_unlock;
 		}
-		if (rdev->ops->unmap_from_gpu(bo)) {
+		switch (rdev->ops->unmap_from_gpu(bo)) {
+		case 0:
+			break;
+		case -EAGAIN:
+			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_ACTIVE);
+			goto out_unlock;
+		default:
 			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_TRYLOCK);
 			goto out_unlock;
 		}
@@ -838,7 +847,8 @@ static void gr_scan_init(struct gr_scan *scan, struct gr_reclaim *r,
 		      (20 - PAGE_SHIFT);
 	scan->may_block = gfpflags_allow_blocking(gfp);
 	scan->swap = get_nr_swap_pages() > 0;
-	scan->writeback = gfp & __GFP_IO;
+	/* As may_enter_fs(): swap may sit on a file system. */
+	scan->writeback = (gfp & (__GFP_IO | __GFP_FS)) == (__GFP_IO | __GFP_FS);
 	scan->budget_max = GR_SCAN_BUDGET;
 }
 
@@ -888,6 +898,7 @@ static unsigned long gr_run(struct gr_scan *scan)
 		if ((ops->flags & GR_POLICY_NEEDS_SWAP) && !scan->swap)
 			continue;
 		scan->budget = scan->budget_max;
+		scan->lap_left = -1;
 		scan->gen = atomic64_inc_return(&scan->r->scan_gen);
 		while (scan->freed < scan->target && gr_above_floor(scan)) {
 			bo = ops->select(scan);

@@ -32,15 +32,17 @@ struct gr_scan {
 	ktime_t now;
 	/** @policy: index in gr_policies[] of the policy running */
 	unsigned int policy;
-	/**
-	 * @gen: generation of the policy's walk, see &gem_reclaim_vm.scan_gen
-	 * and &gem_reclaim_object.scan_gen
-	 */
+	/** @gen: generation of the policy's walk, see &gem_reclaim_vm.scan_gen */
 	u64 gen;
 	/** @pass: number of this pass, see &gem_reclaim_object.skip_stamp */
 	u64 pass;
 	/** @since_breath: entries walked since the device lock was last dropped */
 	unsigned int since_breath;
+	/**
+	 * @lap_left: entries the running policy's list walk may still look
+	 * at (the list's length when it started); -1 before it starts
+	 */
+	long lap_left;
 	/** @target: pages to free */
 	unsigned long target;
 	/** @freed: pages freed so far */

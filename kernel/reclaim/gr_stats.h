@@ -41,19 +41,20 @@ enum gr_stat {
  * @GR_PSTAT_SCANNED: pages of the BOs the policy looked at
  * @GR_PSTAT_RECLAIMED: pages it freed
  * @GR_PSTAT_SKIPPED_TRYLOCK: pages skipped because a trylock failed (the
- *	BO's pages lock, or a GPU VM lock in &gem_reclaim_ops.unmap_from_gpu,
- *	which also refuses a VM that became active)
+ *	BO's pages lock, or a GPU VM lock in &gem_reclaim_ops.unmap_from_gpu)
  * @GR_PSTAT_SKIPPED_PINNED: pages skipped because the BO was pinned
  * @GR_PSTAT_SKIPPED_RECENT: pages skipped because a VM of the BO was idle
  *	for less than idle_threshold_ms (idle-vm-first)
  * @GR_PSTAT_SKIPPED_ACTIVE: pages skipped because a VM of the BO had work
- *	queued or running
+ *	queued or running (seen by the walk, or by
+ *	&gem_reclaim_ops.unmap_from_gpu)
  * @GR_PSTAT_SKIPPED_MAPPED: pages skipped because the BO was GPU-mapped
  *	and the caller may not block
  * @GR_PSTAT_COUNT: number of entries
  *
  * A skip counts once per BO, policy and pass (a scan_objects call or a
- * shrink request), whatever the number of times the pass meets the BO.
+ * shrink request), whatever the number of times the pass meets the BO;
+ * passes that run at the same time may each count it.
  */
 enum gr_policy_stat {
 	GR_PSTAT_SCANNED,
@@ -102,7 +103,7 @@ void gr_stats_print(struct gr_stats *st, struct seq_file *m);
 #define GR_BO_ROW_NO_MMAP	BIT(1)	/* n: CPU mapping not allowed */
 #define GR_BO_ROW_SHARED	BIT(2)	/* s: mapped in several VMs */
 #define GR_BO_ROW_LOST		BIT(3)	/* l: content lost, not yet queried */
-#define GR_BO_ROW_EXPORTED	BIT(4)	/* x: exported as a dma-buf, pinned */
+#define GR_BO_ROW_EXPORTED	BIT(4)	/* x: exported as a dma-buf */
 
 /* The vm column of a BO mapped in no VM. */
 #define GR_BO_ROW_NO_VM		(~0ULL)

@@ -39,6 +39,8 @@ int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
 	spin_lock_init(&rdev->lock);
 	INIT_LIST_HEAD(&rdev->bos);
 	INIT_LIST_HEAD(&rdev->bos_discard);
+	rdev->nr_bos = 0;
+	rdev->nr_bos_discard = 0;
 	INIT_LIST_HEAD(&rdev->vms_active);
 	INIT_LIST_HEAD(&rdev->vms_idle);
 	atomic_long_set(&rdev->bo_count, 0);

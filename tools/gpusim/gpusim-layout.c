@@ -11,7 +11,7 @@
  *   BOS       BOs of SIZE bytes mapped in one VM each, round robin
  *   SHARED    BOs of SIZE mapped in every VM
  *   EXPORTED  BOs of SIZE mapped in the first VM and exported as a dma-buf
- *             (the fds stay open): pinned by the core, never reclaimed
+ *             (the fds stay open)
  *
  * Prints "ready pages_private=N pages_shared=N pages_exported=N" (4 KiB
  * pages) once everything is filled. When TOUCHFILE exists, runs one job on

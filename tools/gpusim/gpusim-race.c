@@ -5,6 +5,7 @@
  * per restored BO, holding its reservation).
  *
  *   gpusim-race [-d /dev/dri/renderDN] validate-unbind SHRINK_FILE DELAY_MS
+ *   gpusim-race [-d /dev/dri/renderDN] scan-free THREADS SECONDS PADDING
  *
  * validate-unbind: BOs C, A, B; C and A mapped in VM1, A and B in VM2; all
  * three filled by the GPU, then swapped out through SHRINK_FILE (the test
@@ -24,6 +25,15 @@
  * lockdep report on the debug kernel). With it, the unmap waits for the
  * restore. Either way every job's data must check out, and afterwards the
  * BOs are verified word for word by the GPU.
+ *
+ * scan-free: PADDING resident BOs make every reclaim walk long, and a
+ * discard walk of a list holding one BO goes round it until its budget is
+ * spent; THREADS threads create and close a discard-on-reclaim BO in a
+ * loop for SECONDS, so that the BO a walk holds when it lets interrupts in
+ * is often the one being freed (the test runs shrink requests with the
+ * discard policy alongside). A walk that uses the entry after dropping the
+ * lock touches freed memory: slab poisoning or KASAN turn that into an
+ * oops. Prints the BOs created.
  *
  * Prints key=value lines and result=pass|fail; exit 0 pass, 1 check
  * failed, 2 usage, 3 device or ioctl error.
@@ -211,18 +221,94 @@ static int cmd_validate_unbind(const char *shrink_path, unsigned int delay)
 	return 0;
 }
 
+struct free_arg {
+	unsigned int seconds;
+	unsigned long created;
+	int ret;
+};
+
+static void *free_thread(void *p)
+{
+	struct free_arg *a = p;
+	uint64_t end = gpusim_now_ns() + (uint64_t)a->seconds * 1000000000ull;
+	uint32_t h;
+
+	while (gpusim_now_ns() < end) {
+		a->ret = gpusim_bo_create(&dev, GPUSIM_PAGE,
+					  DRM_GPUSIM_BO_DISCARD_ON_RECLAIM, &h);
+		if (!a->ret)
+			a->ret = gpusim_bo_close(&dev, h);
+		if (a->ret)
+			break;
+		a->created++;
+	}
+	return NULL;
+}
+
+static int cmd_scan_free(unsigned int threads, unsigned int seconds,
+			 unsigned int padding)
+{
+	struct free_arg args[16] = {};
+	pthread_t t[16];
+	unsigned long created = 0;
+	unsigned int i;
+	uint32_t h;
+	int ret;
+
+	/*
+	 * Resident, so that a pass has pages above the floor to go after;
+	 * not discard-on-reclaim, so that the discard policy leaves them.
+	 */
+	for (i = 0; i < padding; i++) {
+		void *p;
+
+		CHECK_CALL(gpusim_bo_create(&dev, GPUSIM_PAGE, 0, &h));
+		CHECK_CALL(gpusim_bo_mmap(&dev, h, GPUSIM_PAGE, &p));
+		*(volatile uint64_t *)p = i;
+	}
+	for (i = 0; i < threads; i++) {
+		args[i].seconds = seconds;
+		ret = pthread_create(&t[i], NULL, free_thread, &args[i]);
+		if (ret)
+			die("pthread_create", -ret);
+	}
+	for (i = 0; i < threads; i++) {
+		pthread_join(t[i], NULL);
+		if (args[i].ret)
+			die("create/close", args[i].ret);
+		created += args[i].created;
+	}
+	printf("bos_created=%lu\n", created);
+	printf("result=pass\n");
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: gpusim-race [-d DEVICE] validate-unbind SHRINK_FILE DELAY_MS\n");
+		"usage: gpusim-race [-d DEVICE] validate-unbind SHRINK_FILE DELAY_MS\n"
+		"       gpusim-race [-d DEVICE] scan-free THREADS SECONDS PADDING\n");
 	exit(2);
+}
+
+static unsigned long parse_ul(const char *s, unsigned long min, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max) {
+		fprintf(stderr, "gpusim-race: %s: expected %lu..%lu\n", s, min, max);
+		exit(2);
+	}
+	return v;
 }
 
 int main(int argc, char **argv)
 {
+	unsigned long delay = 0, threads = 0, seconds = 0, padding = 0;
 	const char *path = NULL;
-	unsigned long delay;
-	char *end;
 	int opt, ret;
 
 	while ((opt = getopt(argc, argv, "d:")) != -1) {
@@ -232,19 +318,23 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 3 || strcmp(argv[0], "validate-unbind"))
+	if (argc == 3 && !strcmp(argv[0], "validate-unbind")) {
+		delay = parse_ul(argv[2], 100, 60000);
+	} else if (argc == 4 && !strcmp(argv[0], "scan-free")) {
+		threads = parse_ul(argv[1], 1, 16);
+		seconds = parse_ul(argv[2], 1, 600);
+		padding = parse_ul(argv[3], 0, 100000);
+	} else {
 		usage();
-	errno = 0;
-	delay = strtoul(argv[2], &end, 10);
-	if (errno || *end || end == argv[2] || delay < 100 || delay > 60000) {
-		fprintf(stderr, "gpusim-race: DELAY_MS %s: expected 100..60000\n", argv[2]);
-		exit(2);
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ret = gpusim_open(&dev, path);
 	if (ret)
 		die("open", ret);
-	ret = cmd_validate_unbind(argv[1], delay);
+	if (!strcmp(argv[0], "validate-unbind"))
+		ret = cmd_validate_unbind(argv[1], delay);
+	else
+		ret = cmd_scan_free(threads, seconds, padding);
 	gpusim_close(&dev);
 	return ret;
 }
