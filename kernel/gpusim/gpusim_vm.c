@@ -719,8 +719,9 @@ out_put_vm:
 /*
  * Reclaim callbacks, called with the BO's pages lock held, in reclaim
  * context: every lock is only trylocked, and -EBUSY (a lock was taken) or
- * -EAGAIN (a VM of the BO is active) makes reclaim skip the BO. The bind path takes the gpuva lock inside the pages lock too; the
- * submit path takes the VM's dma_resv, then the BO's, then the pages lock
+ * -EAGAIN (a VM of the BO is active) makes reclaim skip the BO. The bind
+ * path takes the gpuva lock inside the pages lock too; the submit path
+ * takes the VM's dma_resv, then the BO's, then the pages lock
  * (gpusim_vm_bo_validate()), so reclaim holding the pages lock may not
  * wait for either.
  *
