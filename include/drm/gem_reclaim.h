@@ -81,9 +81,10 @@ enum gem_reclaim_state {
 /**
  * struct gem_reclaim_ops - callbacks a driver supplies
  *
- * Both BO callbacks are called with the BO's pages lock held
- * (gem_reclaim_object_lock()). They may take the driver's GPU page-table
- * locks, which therefore nest inside the BO pages lock.
+ * The callback is called with the BO's pages lock held
+ * (gem_reclaim_object_lock()). It may take the driver's GPU page-table
+ * locks, which therefore nest inside the BO pages lock. The driver maps an
+ * evicted BO back itself, from its submit path (drm_gpuvm_validate()).
  */
 struct gem_reclaim_ops {
 	/**
@@ -102,22 +103,6 @@ struct gem_reclaim_ops {
 	 * it as skipped_active or skipped_trylock).
 	 */
 	int (*unmap_from_gpu)(struct gem_reclaim_object *bo);
-
-	/**
-	 * @map_to_gpu: re-establish the GPU mappings of @bo after its pages
-	 * were restored. Optional: a driver may instead restore lazily from
-	 * its submit path (drm_gpuvm_validate()).
-	 *
-	 * Returns: 0 on success or a negative errno.
-	 */
-	int (*map_to_gpu)(struct gem_reclaim_object *bo);
-
-	/**
-	 * @to_reclaim_vm: return the &struct gem_reclaim_vm embedded next to
-	 * @gpuvm in the driver's VM, so the core can find the VMs a BO is
-	 * mapped in (through the GEM object's gpuva list). Optional.
-	 */
-	struct gem_reclaim_vm *(*to_reclaim_vm)(struct drm_gpuvm *gpuvm);
 };
 
 /**
@@ -289,9 +274,13 @@ struct gem_reclaim_object {
 
 	/** @dev_node: link in &gem_reclaim_device.bos, under its lock */
 	struct list_head dev_node;
-	/** @owner_pid: tgid of the process that created the BO */
+	/**
+	 * @owner_pid: tgid of the process that created the BO (or
+	 * gem_reclaim_object_set_owner()); written under
+	 * &gem_reclaim_device.lock once the BO is listed
+	 */
 	pid_t owner_pid;
-	/** @owner_comm: command name of that process */
+	/** @owner_comm: command name of that process, likewise */
 	char owner_comm[TASK_COMM_LEN];
 };
 
@@ -370,6 +359,8 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 			    struct gem_reclaim_object *bo, size_t size,
 			    u32 flags);
 void gem_reclaim_object_fini(struct gem_reclaim_object *bo);
+void gem_reclaim_object_set_owner(struct gem_reclaim_object *bo, pid_t tgid,
+				  const char *comm);
 
 static inline void gem_reclaim_object_lock(struct gem_reclaim_object *bo)
 {

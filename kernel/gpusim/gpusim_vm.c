@@ -402,7 +402,13 @@ static int gpusim_vm_unmap_locked(struct gpusim_vm *vm, u64 va, u64 size,
  * @count: chunks to add
  *
  * Each chunk is a DISCARD_ON_RECLAIM, NO_MMAP BO mapped right after the
- * previous one from GPUSIM_HEAP_VA. Called by the GPU worker.
+ * previous one from GPUSIM_HEAP_VA. Called by the GPU worker, before the
+ * job's fence signals, and allocates with GFP_KERNEL under the VM's
+ * reservation: against the dma-fence signalling rules, which a real
+ * driver must follow (panthor grows heaps from firmware events with
+ * non-blocking allocations). It is harmless here only because no shrinker
+ * in the test guest waits for a gpusim fence; a fence exported to another
+ * driver whose shrinker waits for fences could deadlock.
  *
  * Returns: 0, -ENOSPC if the heap would exceed its maximum, or -ENOMEM.
  */
@@ -430,8 +436,8 @@ int gpusim_vm_heap_grow(struct gpusim_vm *vm, u64 count)
 		}
 		bo->heap = true;
 		/* Created by the GPU worker: account it to the VM's owner. */
-		bo->base.owner_pid = vm->rvm.owner_pid;
-		memcpy(bo->base.owner_comm, vm->rvm.owner_comm, sizeof(bo->base.owner_comm));
+		gem_reclaim_object_set_owner(&bo->base, vm->rvm.owner_pid,
+					     vm->rvm.owner_comm);
 		ret = gpusim_vm_map_locked(vm, &bo->base.base, 0, va,
 					   vm->heap_chunk_size);
 		if (ret) {
@@ -806,29 +812,6 @@ static int gpusim_vm_bo_remap_locked(struct drm_gpuvm_bo *vm_bo)
 	return 0;
 }
 
-static int gpusim_map_to_gpu(struct gem_reclaim_object *rbo)
-{
-	struct gpusim_bo *bo = container_of(rbo, struct gpusim_bo, base);
-	struct drm_gem_object *obj = &rbo->base;
-	struct drm_gpuvm_bo *vm_bo;
-	struct sg_table *sgt;
-	int ret = 0;
-
-	lockdep_assert_held(&rbo->pages_lock);
-	sgt = gem_reclaim_object_get_sgt_locked(rbo);
-	if (IS_ERR(sgt))
-		return PTR_ERR(sgt);
-
-	mutex_lock(&bo->gpuva_lock);
-	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
-		ret = gpusim_vm_bo_remap_locked(vm_bo);
-		if (ret)
-			break;
-	}
-	mutex_unlock(&bo->gpuva_lock);
-	return ret;
-}
-
 /*
  * drm_gpuvm_ops.vm_bo_validate, from drm_gpuvm_validate() in the submit
  * path with the VM's dma_resv locked in @exec: lock the BO's dma_resv in
@@ -889,13 +872,6 @@ int gpusim_vm_validate(struct gpusim_vm *vm)
 	return ret;
 }
 
-static struct gem_reclaim_vm *gpusim_to_reclaim_vm(struct drm_gpuvm *gpuvm)
-{
-	return &to_gpusim_vm(gpuvm)->rvm;
-}
-
 const struct gem_reclaim_ops gpusim_reclaim_ops = {
 	.unmap_from_gpu = gpusim_unmap_from_gpu,
-	.map_to_gpu = gpusim_map_to_gpu,
-	.to_reclaim_vm = gpusim_to_reclaim_vm,
 };

@@ -40,8 +40,7 @@
  *    entered from that allocation may only trylock it (of any BO). The
  *    &gem_reclaim_ops callbacks run with it held.
  * 3. The driver's GEM gpuva lock and GPU page-table locks, taken inside the
- *    pages lock by &gem_reclaim_ops.unmap_from_gpu and
- *    &gem_reclaim_ops.map_to_gpu.
+ *    pages lock by &gem_reclaim_ops.unmap_from_gpu.
  * 4. &gem_reclaim_device.lock (spinlock, irq-safe, one per device): protects
  *    the device's BO lists and its active and idle VM lists, each VM's job
  *    counter, idle timestamp and list of BO links, and the BO links
@@ -87,7 +86,7 @@
  * - GPU page tables: mapped by the driver from the pages or
  *   gem_reclaim_object_get_sgt_locked(); torn down by
  *   &gem_reclaim_ops.unmap_from_gpu (refuses an active VM, trylocks only),
- *   restored by the driver's submit path or &gem_reclaim_ops.map_to_gpu.
+ *   restored by the driver's submit path (drm_gpuvm_validate()).
  * - The cached sg table (&gem_reclaim_object.sgt): DMA-unmapped and freed
  *   by reclaim before the pages go.
  * - CPU mappings of the DRM fd, fork included: PTEs inserted one by one
@@ -202,6 +201,28 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_init);
+
+/**
+ * gem_reclaim_object_set_owner() - account a BO to another process
+ * @bo: the object
+ * @tgid: the process, as the bos file and tgid-scoped shrink requests see it
+ * @comm: its command name
+ *
+ * For a BO created on a process's behalf by a kernel thread (a tiler heap
+ * chunk grown by the GPU's worker). Written under the device lock, which
+ * the readers (reclaim's scope check, the bos file) hold.
+ */
+void gem_reclaim_object_set_owner(struct gem_reclaim_object *bo, pid_t tgid,
+				  const char *comm)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&bo->rdev->lock, irqflags);
+	bo->owner_pid = tgid;
+	strscpy(bo->owner_comm, comm, sizeof(bo->owner_comm));
+	spin_unlock_irqrestore(&bo->rdev->lock, irqflags);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_set_owner);
 
 /**
  * gem_reclaim_object_fini() - release what gem_reclaim_object_init() set up
