@@ -136,6 +136,8 @@ struct gem_reclaim_device {
 	unsigned int nr_bos;
 	/** @nr_bos_discard: entries of @bos_discard, under @lock */
 	unsigned int nr_bos_discard;
+	/** @nr_links: BO-VM links of all BOs (&struct gem_reclaim_link), under @lock */
+	unsigned int nr_links;
 	/** @vms_active: VMs with queued or running work */
 	struct list_head vms_active;
 	/**

@@ -321,6 +321,7 @@ void gr_link_update_locked(struct gem_reclaim_object *bo,
 		list_add_tail(&link->vm_node, &vm->bos);
 		bo->nr_links++;
 		vm->bo_count++;
+		rdev->nr_links++;
 	}
 	if (!link) {
 		drm_WARN_ON_ONCE(rdev->drm, delta < 0 && bo->vm_unlinked < -delta);
@@ -334,6 +335,7 @@ void gr_link_update_locked(struct gem_reclaim_object *bo,
 		list_del(&link->vm_node);
 		bo->nr_links--;
 		vm->bo_count--;
+		rdev->nr_links--;
 		new = link;	/* freed below, outside the lock */
 	}
 out_unlock:
@@ -357,6 +359,7 @@ void gr_links_release(struct gem_reclaim_object *bo)
 	list_for_each_entry_safe(link, tmp, &bo->links, bo_node) {
 		list_del(&link->vm_node);
 		link->vm->bo_count--;
+		rdev->nr_links--;
 		list_move(&link->bo_node, &dead);
 	}
 	bo->nr_links = 0;
@@ -951,8 +954,11 @@ static int gr_ctl_shrink(struct gr_control *ctl, unsigned long pages,
 
 	gr_scan_init(&scan, r, pages, GFP_KERNEL);
 	scan.tgid = tgid;
-	/* An explicit request looks at every BO, as often as it pays off. */
-	scan.budget_max = atomic_long_read(&rdev->bo_count) + 1;
+	/*
+	 * An explicit request looks at every BO (and idle-vm-first at every
+	 * BO of every VM), as often as it pays off.
+	 */
+	scan.budget_max = atomic_long_read(&rdev->bo_count) + READ_ONCE(rdev->nr_links) + 1;
 
 	/*
 	 * Tell lockdep this is reclaim, as when the shrinker runs it, and

@@ -41,6 +41,7 @@ int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
 	INIT_LIST_HEAD(&rdev->bos_discard);
 	rdev->nr_bos = 0;
 	rdev->nr_bos_discard = 0;
+	rdev->nr_links = 0;
 	INIT_LIST_HEAD(&rdev->vms_active);
 	INIT_LIST_HEAD(&rdev->vms_idle);
 	atomic_long_set(&rdev->bo_count, 0);

@@ -99,3 +99,22 @@ wait $lay || { cat /tmp/layout; fail "gpusim-layout failed"; }
 tail -n 1 /tmp/layout
 gpusim_counters_zero
 expect_eq "resident_bytes after exit" "$(rstat resident_bytes)" 0
+
+# A BO in more VMs than any small fixed table: 6 VMs share one BO. Every
+# VM's row in the vms file counts it, and a shrink request scoped to the
+# owner with idle-vm-first alone takes it (every VM idle, threshold 0).
+echo 0 >"$K/idle_threshold_ms"
+echo idle-vm-first >"$K/policy"
+gpusim-layout 6 0 1 0 64K $GO.t3 $GO.3 >/tmp/layout3 2>&1 &
+lay=$!
+wait_line /tmp/layout3 '^ready'
+expect_eq "VMs of the layout counting the shared BO" \
+	"$(awk -v p=$lay 'NR > 1 && $2 == p && $6 == 1 { n++ } END { print n + 0 }' "$R/vms")" 6
+expect_eq "VMs the bos file names for it" "$(awk -v p=$lay 'NR > 1 && $3 == p { print $8 }' "$R/bos")" s
+echo "1000000 tgid=$lay" >"$R/shrink"
+expect_eq "tgid-scoped idle-vm-first freed the shared BO" "$(cat "$R/shrink")" 16
+touch $GO.t3 $GO.3
+wait $lay || { cat /tmp/layout3; fail "gpusim-layout (6 VMs) failed"; }
+gpusim_counters_zero
+echo "discard idle-vm-first swapout" >"$K/policy"
+
