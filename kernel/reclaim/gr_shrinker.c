@@ -786,7 +786,7 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 
 	/*
 	 * The driver tears the GPU mappings down with trylocks only and
-	 * refuses (-EBUSY) if a VM of the BO became active meanwhile.
+	 * refuses (-EAGAIN) if a VM of the BO became active meanwhile.
 	 */
 	if (atomic_read(&bo->gpu_map_count) || bo->vm_unlinked) {
 		if (!scan->may_block) {
