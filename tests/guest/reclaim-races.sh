@@ -10,9 +10,8 @@
 # WARN, BUG, oops, lockdep), every gpusim object is freed and the reclaim
 # gauges are back to zero. Four vCPUs, and slub_debug=FZPU (sanity checks,
 # red zones, poisoning, owner tracking) for the stock kernel's slab; the
-# debug kernel takes it too, next to KASAN. The debug kernel, built without
-# ACPI, brings up one CPU whatever --cpus says (QEMU's MP table lists the
-# boot CPU only).
+# debug kernel takes it too, next to KASAN, and runs on the four vCPUs as
+# well (its ACPI tables list them all).
 . /tests/guest/lib.sh
 reclaim_require
 
