@@ -13,7 +13,9 @@
  * - &gem_reclaim_device.bos and &gem_reclaim_device.bos_discard: every BO,
  *   the discard-on-reclaim ones apart. A walk takes the first entry and
  *   moves it to the tail, so successive passes go round the list and a BO
- *   is looked at again only after all the others.
+ *   is looked at again only after all the others; one walk looks at no
+ *   more entries than the list had when it started. It lets interrupts in
+ *   every GR_SCAN_LOCK_BATCH entries, holding no entry across that.
  * - &gem_reclaim_device.vms_idle: idle VMs, longest idle first, and for each
  *   VM its &gem_reclaim_vm.bos, the links of the BOs mapped in it (kept by
  *   gem_reclaim_object_gpu_mapped()).
@@ -41,7 +43,9 @@
  *   BOs of each VM that has been idle for idle_threshold_ms, before those of
  *   the next VM. A BO mapped in several VMs is taken only if they all are
  *   eligible, and in the turn of the one idle for the shortest time; a BO
- *   mapped in more VMs than its links record is left to swapout. It applies
+ *   whose VMs the core could not all record (a link allocation failed) is
+ *   left to swapout. The walk stops at the first VM idle for too short a
+ *   time, since the list is in idle order. It applies
  *   the action itself: discard for a discard-on-reclaim BO, swap-out for the
  *   others (so it works alone in a chain).
  * - ``swapout`` walks bos and swaps out BOs none of whose VMs is active,
@@ -75,10 +79,12 @@
  *    allocating pages for a BO holds it and may be the one reclaiming.
  * 4. In &gem_reclaim_ops.unmap_from_gpu, the driver's GPU VM locks, by
  *    trylock only (gpusim: the gpuva lock, the BO's and the VM's dma_resv);
- *    -EBUSY makes reclaim skip the BO. No dma_resv or ww lock is ever waited
- *    for: the submit path holds them while it allocates memory.
- * 5. i_mmap_rwsem of the DRM device's mapping (drm_vma_node_unmap()) and
- *    the shmem folio locks, as page reclaim itself takes them.
+ *    -EBUSY (or -EAGAIN for an active VM) makes reclaim skip the BO. No
+ *    dma_resv or ww lock is ever waited for: the submit path holds them
+ *    while it allocates memory.
+ * 5. i_mmap_rwsem of the DRM device's mapping (drm_vma_node_unmap(); the
+ *    dma-buf files of the device's BOs share it) and the shmem folio locks,
+ *    as page reclaim itself takes them.
  *
  * No GPU fence is waited for: a BO whose VM is active is skipped.
  */
