@@ -252,10 +252,6 @@ struct gem_reclaim_object {
 	 */
 	struct list_head links;
 	/**
-	 * @nr_links: entries of @links. Same locking as @links.
-	 */
-	unsigned int nr_links;
-	/**
 	 * @vm_unlinked: mappings in VMs for which no link could be allocated
 	 * (-ENOMEM); while not zero the core cannot tell the BO's VMs apart,
 	 * leaves the idleness check to &gem_reclaim_ops.unmap_from_gpu and

@@ -181,7 +181,6 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	atomic_set(&bo->swapin_count, 0);
 	bo->id = atomic64_inc_return(&rdev->next_id);
 	INIT_LIST_HEAD(&bo->links);
-	bo->nr_links = 0;
 	bo->vm_unlinked = 0;
 	atomic64_set(&bo->skip_stamp, 0);
 	bo->acct = 0;

@@ -325,7 +325,6 @@ void gr_link_update_locked(struct gem_reclaim_object *bo,
 		new = NULL;
 		list_add_tail(&link->bo_node, &bo->links);
 		list_add_tail(&link->vm_node, &vm->bos);
-		bo->nr_links++;
 		vm->bo_count++;
 		rdev->nr_links++;
 	}
@@ -339,7 +338,6 @@ void gr_link_update_locked(struct gem_reclaim_object *bo,
 	if (!link->ranges) {
 		list_del(&link->bo_node);
 		list_del(&link->vm_node);
-		bo->nr_links--;
 		vm->bo_count--;
 		rdev->nr_links--;
 		new = link;	/* freed below, outside the lock */
@@ -368,7 +366,6 @@ void gr_links_release(struct gem_reclaim_object *bo)
 		rdev->nr_links--;
 		list_move(&link->bo_node, &dead);
 	}
-	bo->nr_links = 0;
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	list_for_each_entry_safe(link, tmp, &dead, bo_node)
 		kfree(link);
@@ -1046,9 +1043,10 @@ static void gr_bo_snap_locked(struct gr_bo_snap *snap,
 		active |= link->vm->active_jobs != 0;
 		idle = min(idle, gr_idle_ms_locked(link->vm, now));
 	}
-	if (bo->nr_links > 1 || bo->vm_unlinked)
+	if ((!list_empty(&bo->links) && !list_is_singular(&bo->links)) ||
+	    bo->vm_unlinked)
 		row->flags |= GR_BO_ROW_SHARED;
-	row->idle_ms = bo->nr_links && !active ? idle : 0;
+	row->idle_ms = !list_empty(&bo->links) && !active ? idle : 0;
 }
 
 static int gr_ctl_bos_show(struct gr_control *ctl, struct seq_file *m)

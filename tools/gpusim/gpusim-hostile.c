@@ -77,6 +77,7 @@
 #include <xf86drm.h>
 
 #include "libgpusim.h"
+#include "tool.h"
 
 #define VA_A	0x100000000ull
 #define VA_B	0x200000000ull
@@ -84,30 +85,10 @@
 #define VA_VICTIM 0x1000000000ull
 #define P	GPUSIM_PAGE
 
-#define EXIT_CHECK	1
-#define EXIT_USAGE	2
-#define EXIT_DEVICE	3
-
 static struct gpusim_dev dev;
 static uint64_t seed = 0x4057113;
 static char shrink_path[512], policy_path[512];
 static atomic_uint failures;
-
-static void fail(const char *reason)
-{
-	printf("result=fail reason=%s\n", reason);
-	fflush(stdout);
-	exit(EXIT_CHECK);
-}
-
-static void die(const char *what, int err)
-{
-	printf("result=fail reason=%s errno=%d (%s)\n", what, -err, strerror(-err));
-	fflush(stdout);
-	exit(EXIT_DEVICE);
-}
-
-#define CHECK_CALL(expr) do { int __r = (expr); if (__r) die(#expr, __r); } while (0)
 
 /* A check that does not stop the run: counted, reported at the end. */
 static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -122,17 +103,6 @@ static void bad(const char *fmt, ...)
 	va_end(ap);
 	fflush(stdout);
 	atomic_fetch_add(&failures, 1);
-}
-
-static uint64_t parse_size(const char *s)
-{
-	uint64_t v;
-
-	if (gpusim_parse_size(s, &v)) {
-		fprintf(stderr, "bad size '%s'\n", s);
-		exit(EXIT_USAGE);
-	}
-	return v;
 }
 
 static uint64_t rnd(uint64_t *s)

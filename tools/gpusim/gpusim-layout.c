@@ -33,6 +33,7 @@
 #include <xf86drm.h>
 
 #include "libgpusim.h"
+#include "tool.h"
 
 #define MAX_VMS		64
 #define MAX_BOS		1024
@@ -50,20 +51,6 @@ static struct gpusim_dev dev;
 static struct layout_bo bos[MAX_BOS];
 static unsigned int nbos;
 
-static void fail(const char *reason)
-{
-	printf("result=fail reason=%s\n", reason);
-	exit(1);
-}
-
-static void die(const char *what, int err)
-{
-	printf("result=fail reason=%s errno=%d (%s)\n", what, -err, strerror(-err));
-	exit(3);
-}
-
-#define CHECK_CALL(expr) do { int __r = (expr); if (__r) die(#expr, __r); } while (0)
-
 static unsigned long parse_count(const char *s, unsigned long max)
 {
 	unsigned long v;
@@ -73,7 +60,7 @@ static unsigned long parse_count(const char *s, unsigned long max)
 	v = strtoul(s, &end, 10);
 	if (errno || *end || end == s || v > max) {
 		fprintf(stderr, "gpusim-layout: %s: expected 0..%lu\n", s, max);
-		exit(2);
+		exit(EXIT_USAGE);
 	}
 	return v;
 }
@@ -139,7 +126,7 @@ int main(int argc, char **argv)
 	    gpusim_parse_size(argv[4], &size) || !size || size % GPUSIM_PAGE ||
 	    size > (64u << 20)) {
 		fprintf(stderr, "gpusim-layout: bad counts or SIZE (page multiple, at most 64M)\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	touchfile = argv[5];
 	waitfile = argv[6];
@@ -191,5 +178,5 @@ int main(int argc, char **argv)
 
 usage:
 	fprintf(stderr, "usage: gpusim-layout [-d DEVICE] VMS BOS SHARED EXPORTED SIZE TOUCHFILE WAITFILE\n");
-	return 2;
+	return EXIT_USAGE;
 }

@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "libgpusim.h"
+#include "tool.h"
 
 #define BO_SIZE		(256u * 1024)
 #define VA_C		0x100000000ull
@@ -57,20 +58,6 @@
 #define VA_B		0x300000000ull
 
 static struct gpusim_dev dev;
-
-static void fail(const char *reason)
-{
-	printf("result=fail reason=%s\n", reason);
-	exit(1);
-}
-
-static void die(const char *what, int err)
-{
-	printf("result=fail reason=%s errno=%d (%s)\n", what, -err, strerror(-err));
-	exit(3);
-}
-
-#define CHECK_CALL(expr) do { int __r = (expr); if (__r) die(#expr, __r); } while (0)
 
 static void sleep_ms(unsigned int ms)
 {
@@ -288,7 +275,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: gpusim-race [-d DEVICE] validate-unbind SHRINK_FILE DELAY_MS\n"
 		"       gpusim-race [-d DEVICE] scan-free THREADS SECONDS PADDING\n");
-	exit(2);
+	exit(EXIT_USAGE);
 }
 
 static unsigned long parse_ul(const char *s, unsigned long min, unsigned long max)
@@ -300,7 +287,7 @@ static unsigned long parse_ul(const char *s, unsigned long min, unsigned long ma
 	v = strtoul(s, &end, 10);
 	if (errno || *end || end == s || v < min || v > max) {
 		fprintf(stderr, "gpusim-race: %s: expected %lu..%lu\n", s, min, max);
-		exit(2);
+		exit(EXIT_USAGE);
 	}
 	return v;
 }

@@ -98,6 +98,7 @@
 #include <xf86drm.h>
 
 #include "libgpusim.h"
+#include "tool.h"
 
 #define VA_A	0x100000000ull	/* 4 GiB */
 #define VA_B	0x200000000ull
@@ -106,35 +107,6 @@
 static struct gpusim_dev dev;
 static void usage(void);
 static uint64_t seed = 0x5eed;
-
-#define EXIT_CHECK	1
-#define EXIT_USAGE	2
-#define EXIT_DEVICE	3
-
-static void fail(const char *reason)
-{
-	printf("result=fail reason=%s\n", reason);
-	exit(EXIT_CHECK);
-}
-
-static void die(const char *what, int err)
-{
-	printf("result=fail reason=%s errno=%d (%s)\n", what, -err, strerror(-err));
-	exit(EXIT_DEVICE);
-}
-
-#define CHECK_CALL(expr) do { int __r = (expr); if (__r) die(#expr, __r); } while (0)
-
-static uint64_t parse_size(const char *s)
-{
-	uint64_t v;
-
-	if (gpusim_parse_size(s, &v)) {
-		fprintf(stderr, "bad size '%s'\n", s);
-		exit(EXIT_USAGE);
-	}
-	return v;
-}
 
 static void print_job(const char *prefix, const struct drm_gpusim_job_wait *w)
 {
