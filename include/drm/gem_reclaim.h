@@ -27,9 +27,11 @@
 struct dma_buf;
 struct drm_gpuvm;
 struct iosys_map;
+struct mem_cgroup;
 struct sg_table;
 struct gem_reclaim_object;
 struct gem_reclaim_vm;
+struct gr_memcg_acct;
 struct gr_reclaim;
 
 /**
@@ -166,6 +168,12 @@ struct gem_reclaim_device {
 	 * gr_object.c).
 	 */
 	struct gr_reclaim __rcu *reclaim;
+	/**
+	 * @reclaim_lock: serialises writers of @reclaim with BOs joining the
+	 * per-memcg accounting it holds (gem_reclaim_object_init(),
+	 * gem_reclaim_object_set_owner()), which allocates
+	 */
+	struct mutex reclaim_lock;
 };
 
 /**
@@ -280,6 +288,18 @@ struct gem_reclaim_object {
 	pid_t owner_pid;
 	/** @owner_comm: command name of that process, likewise */
 	char owner_comm[TASK_COMM_LEN];
+	/**
+	 * @memcg: the memory cgroup the BO's pages are charged to, that of the
+	 * owner (see DOC: Memory cgroups in gr_memcg.c), referenced; NULL
+	 * without memory cgroups. Changes only in
+	 * gem_reclaim_object_set_owner(), before the BO has pages.
+	 */
+	struct mem_cgroup *memcg;
+	/**
+	 * @memcg_acct: the device's record of @memcg (core-private), while the
+	 * device is registered
+	 */
+	struct gr_memcg_acct *memcg_acct;
 };
 
 /**
@@ -323,6 +343,12 @@ struct gem_reclaim_vm {
 	pid_t owner_pid;
 	/** @owner_comm: command name of the creating process */
 	char owner_comm[TASK_COMM_LEN];
+	/**
+	 * @memcg: memory cgroup of the creating process, referenced (NULL
+	 * without memory cgroups); BOs created for the VM by a kernel thread
+	 * are charged to it (gem_reclaim_object_set_owner())
+	 */
+	struct mem_cgroup *memcg;
 	/** @id: device-unique id, shown in the vms file */
 	u64 id;
 	/**
@@ -357,8 +383,8 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 			    struct gem_reclaim_object *bo, size_t size,
 			    u32 flags);
 void gem_reclaim_object_fini(struct gem_reclaim_object *bo);
-void gem_reclaim_object_set_owner(struct gem_reclaim_object *bo, pid_t tgid,
-				  const char *comm);
+int gem_reclaim_object_set_owner(struct gem_reclaim_object *bo,
+				 const struct gem_reclaim_vm *vm);
 
 static inline void gem_reclaim_object_lock(struct gem_reclaim_object *bo)
 {

@@ -435,11 +435,14 @@ int gpusim_vm_heap_grow(struct gpusim_vm *vm, u64 count)
 			break;
 		}
 		bo->heap = true;
-		/* Created by the GPU worker: account it to the VM's owner. */
-		gem_reclaim_object_set_owner(&bo->base, vm->rvm.owner_pid,
-					     vm->rvm.owner_comm);
-		ret = gpusim_vm_map_locked(vm, &bo->base.base, 0, va,
-					   vm->heap_chunk_size);
+		/*
+		 * Created by the GPU worker: account it to the VM's owner and
+		 * charge its pages to the owner's memcg.
+		 */
+		ret = gem_reclaim_object_set_owner(&bo->base, &vm->rvm);
+		if (!ret)
+			ret = gpusim_vm_map_locked(vm, &bo->base.base, 0, va,
+						   vm->heap_chunk_size);
 		if (ret) {
 			drm_gem_object_put(&bo->base.base);
 			break;

@@ -5,13 +5,28 @@
  * gr_object.c holds the GEM object for UMA drivers (and the DOC: Locking
  * block), gr_vm.c the per-device state and VM activity tracking,
  * gr_shrinker.c the per-device shrinker and the actions of the policies,
- * gr_policy.c the policy table and chain, gr_knobs.c the knobs and debugfs
- * files, gr_stats.c the statistics. Everything is per device, set up by
- * the driver through gem_reclaim_device_register(); the module itself has
- * no global state to set up.
+ * gr_memcg.c the per-memcg accounting, gr_policy.c the policy table and
+ * chain, gr_knobs.c the knobs and debugfs files, gr_stats.c the
+ * statistics. Everything is per device, set up by the driver through
+ * gem_reclaim_device_register(); the module itself only owns the slab
+ * cache of the per-memcg records.
  */
 
 #include <linux/module.h>
+
+#include "gr_memcg.h"
+
+static int __init gem_reclaim_init(void)
+{
+	return gr_memcg_cache_init();
+}
+module_init(gem_reclaim_init);
+
+static void __exit gem_reclaim_exit(void)
+{
+	gr_memcg_cache_exit();
+}
+module_exit(gem_reclaim_exit);
 
 MODULE_DESCRIPTION("gemreclaim: GEM buffer reclaim core for UMA GPU drivers");
 MODULE_LICENSE("GPL");

@@ -6,9 +6,11 @@
 #include <linux/dma-mapping.h>
 #include <linux/iosys-map.h>
 #include <linux/ktime.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
+#include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -23,6 +25,7 @@
 #include <drm/gem_reclaim.h>
 
 #include "gr_internal.h"
+#include "gr_memcg.h"
 
 /**
  * DOC: Locking
@@ -144,11 +147,14 @@ static size_t gr_npages(struct gem_reclaim_object *bo)
  * @flags: GEM_RECLAIM_BO_* flags
  *
  * Creates the shmem backing file but allocates no page: the BO starts
- * %GEM_RECLAIM_UNBACKED. The driver's &drm_gem_object_funcs.free must call
+ * %GEM_RECLAIM_UNBACKED. It belongs to the calling process, and its pages
+ * will be charged to that process's memory cgroup (DOC: Memory cgroups).
+ * The driver's &drm_gem_object_funcs.free must call
  * gem_reclaim_object_fini().
  *
- * Returns: 0 on success, -EINVAL on a bad size or flags, or the error of
- * drm_gem_object_init().
+ * Context: process context (may sleep).
+ * Returns: 0 on success, -EINVAL on a bad size or flags, -ENOMEM, or the
+ * error of drm_gem_object_init().
  */
 int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 			    struct gem_reclaim_object *bo, size_t size,
@@ -186,6 +192,17 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	bo->acct = 0;
 	bo->owner_pid = task_tgid_nr(current);
 	get_task_comm(bo->owner_comm, current);
+	bo->memcg = gr_memcg_of_current();
+	bo->memcg_acct = NULL;
+	mutex_lock(&rdev->reclaim_lock);
+	ret = gr_account_attach(bo, bo->memcg);
+	mutex_unlock(&rdev->reclaim_lock);
+	if (ret) {
+		mem_cgroup_put(bo->memcg);
+		mutex_destroy(&bo->pages_lock);
+		drm_gem_object_release(&bo->base);
+		return ret;
+	}
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	if (flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM) {
@@ -202,24 +219,51 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 EXPORT_SYMBOL_GPL(gem_reclaim_object_init);
 
 /**
- * gem_reclaim_object_set_owner() - account a BO to another process
- * @bo: the object
- * @tgid: the process, as the bos file and tgid-scoped shrink requests see it
- * @comm: its command name
+ * gem_reclaim_object_set_owner() - give a BO the owner of a VM
+ * @bo: the object, without pages yet
+ * @vm: the VM whose process and memory cgroup the BO belongs to from now on
  *
  * For a BO created on a process's behalf by a kernel thread (a tiler heap
- * chunk grown by the GPU's worker). Written under the device lock, which
- * the readers (reclaim's scope check, the bos file) hold.
+ * chunk grown by the GPU's worker): the bos file, tgid-scoped shrink
+ * requests and the memcg charged for its pages follow @vm's owner. The
+ * owner is written under the device lock, which the readers (reclaim's
+ * scope check, the bos file) hold.
+ *
+ * Context: process context (may sleep).
+ * Returns: 0, -EBUSY if the BO already has pages (they are charged where
+ * they are), or -ENOMEM; the BO is left as it was on error.
  */
-void gem_reclaim_object_set_owner(struct gem_reclaim_object *bo, pid_t tgid,
-				  const char *comm)
+int gem_reclaim_object_set_owner(struct gem_reclaim_object *bo,
+				 const struct gem_reclaim_vm *vm)
 {
+	struct gem_reclaim_device *rdev = bo->rdev;
+	struct mem_cgroup *old;
 	unsigned long irqflags;
+	int ret = 0;
 
-	spin_lock_irqsave(&bo->rdev->lock, irqflags);
-	bo->owner_pid = tgid;
-	strscpy(bo->owner_comm, comm, sizeof(bo->owner_comm));
-	spin_unlock_irqrestore(&bo->rdev->lock, irqflags);
+	gem_reclaim_object_lock(bo);
+	if (bo->pages || bo->state != GEM_RECLAIM_UNBACKED) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	mutex_lock(&rdev->reclaim_lock);
+	ret = gr_account_attach(bo, vm->memcg);
+	mutex_unlock(&rdev->reclaim_lock);
+	if (ret)
+		goto out_unlock;
+
+	if (vm->memcg)
+		css_get(&vm->memcg->css);
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	old = bo->memcg;
+	bo->memcg = vm->memcg;
+	bo->owner_pid = vm->owner_pid;
+	strscpy(bo->owner_comm, vm->owner_comm, sizeof(bo->owner_comm));
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	mem_cgroup_put(old);
+out_unlock:
+	gem_reclaim_object_unlock(bo);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_set_owner);
 
@@ -248,6 +292,8 @@ void gem_reclaim_object_fini(struct gem_reclaim_object *bo)
 	gr_links_release(bo);
 	drm_WARN_ON(rdev->drm, bo->vmap_count);
 	gr_account_release(bo);
+	mem_cgroup_put(bo->memcg);
+	bo->memcg = NULL;
 	if (bo->vaddr)
 		vunmap(bo->vaddr);
 	gr_sgt_release_locked(bo);
@@ -331,6 +377,7 @@ static void gr_get_pages_failed(struct gem_reclaim_object *bo, bool swapped)
 struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 {
 	bool swapped = bo->state == GEM_RECLAIM_SWAPPED;
+	struct mem_cgroup *old_memcg;
 	struct page **pages;
 	ktime_t start = 0;
 	int ret;
@@ -342,7 +389,14 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 
 	if (swapped)
 		start = ktime_get();
+	/*
+	 * The charging rule (DOC: Memory cgroups): the owner's memcg, whoever
+	 * faults, submits or maps. A swap-in is charged where the page was
+	 * when it went out, which is the same memcg while it is online.
+	 */
+	old_memcg = set_active_memcg(gr_memcg_live(bo->memcg));
 	pages = drm_gem_get_pages(&bo->base);
+	set_active_memcg(old_memcg);
 	if (IS_ERR(pages)) {
 		gr_get_pages_failed(bo, swapped);
 		return pages;

@@ -115,21 +115,8 @@
 
 #include "gr_internal.h"
 #include "gr_knobs.h"
+#include "gr_memcg.h"
 #include "gr_shrinker.h"
-
-/*
- * Page classes of a BO, bits of &gem_reclaim_object.acct. A BO's pages are
- * counted in every class whose bit is set.
- */
-enum gr_acct_class {
-	GR_ACCT_RESIDENT,	/* backed by pages */
-	GR_ACCT_DISCARDABLE,	/* resident, unpinned, discard-on-reclaim */
-	GR_ACCT_SWAP_GPU,	/* resident, unpinned, other, GPU-mapped */
-	GR_ACCT_SWAP_IDLE,	/* resident, unpinned, other, not GPU-mapped */
-	GR_ACCT_SWAPPED,	/* state SWAPPED */
-	GR_ACCT_DISCARDED,	/* state DISCARDED */
-	GR_ACCT_COUNT,
-};
 
 /* The stats gauge (in bytes) each class feeds, or -1. */
 static const int gr_acct_gauge[GR_ACCT_COUNT] = {
@@ -162,6 +149,8 @@ struct gr_reclaim {
 	atomic64_t scan_gen;
 	/** @pass_gen: last pass number handed out */
 	atomic64_t pass_gen;
+	/** @memcgs: the pages per memory cgroup, see DOC: Memory cgroups */
+	struct gr_memcgs memcgs;
 };
 
 static unsigned long gr_bo_npages(struct gem_reclaim_object *bo)
@@ -211,10 +200,10 @@ static u32 gr_acct_class_locked(struct gem_reclaim_object *bo)
  */
 static void gr_account_set(struct gem_reclaim_object *bo, u32 acct)
 {
+	long delta[GR_ACCT_COUNT] = { 0 };
 	long npages = gr_bo_npages(bo);
 	struct gr_reclaim *r;
 	unsigned int i;
-	long delta;
 	u32 diff;
 
 	rcu_read_lock();
@@ -224,15 +213,19 @@ static void gr_account_set(struct gem_reclaim_object *bo, u32 acct)
 		goto out_unlock;
 	}
 	diff = bo->acct ^ acct;
+	if (!diff)
+		goto out_unlock;
 	bo->acct = acct;
 	for (i = 0; i < GR_ACCT_COUNT; i++) {
 		if (!(diff & BIT(i)))
 			continue;
-		delta = acct & BIT(i) ? npages : -npages;
-		atomic_long_add(delta, &r->pages[i]);
+		delta[i] = acct & BIT(i) ? npages : -npages;
+		atomic_long_add(delta[i], &r->pages[i]);
 		gr_stats_add(gr_control_stats(r->ctl), gr_acct_gauge[i],
-			     delta << PAGE_SHIFT);
+			     delta[i] << PAGE_SHIFT);
 	}
+	if (bo->memcg_acct)
+		gr_memcg_acct_update(&r->memcgs, bo->memcg_acct, delta);
 out_unlock:
 	rcu_read_unlock();
 }
@@ -251,10 +244,55 @@ void gr_account_locked(struct gem_reclaim_object *bo)
 /**
  * gr_account_release() - remove a dying BO from the reclaim counters
  * @bo: the BO, no longer referenced
+ *
+ * Also takes it out of its memcg's record.
  */
 void gr_account_release(struct gem_reclaim_object *bo)
 {
+	struct gr_reclaim *r;
+
 	gr_account_set(bo, 0);
+	rcu_read_lock();
+	r = rcu_dereference(bo->rdev->reclaim);
+	if (r && bo->memcg_acct)
+		gr_memcg_acct_put(&r->memcgs, bo->memcg_acct);
+	bo->memcg_acct = NULL;
+	rcu_read_unlock();
+}
+
+/**
+ * gr_account_attach() - account a new or re-owned BO to its memcg
+ * @bo: the BO, without pages (&gem_reclaim_object.acct 0); the caller
+ *	holds &gem_reclaim_device.reclaim_lock
+ * @memcg: the memcg it is charged to from now on
+ *
+ * Moves the BO from the record it had, if any, to that of @memcg; the
+ * caller then sets &gem_reclaim_object.memcg. Does nothing while the device
+ * is not registered.
+ *
+ * Returns: 0, or -ENOMEM or -EBUSY (the BO has pages) with the BO left as
+ * it was.
+ */
+int gr_account_attach(struct gem_reclaim_object *bo, struct mem_cgroup *memcg)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	struct gr_memcg_acct *acct;
+	struct gr_reclaim *r;
+
+	lockdep_assert_held(&rdev->reclaim_lock);
+	r = rcu_dereference_protected(rdev->reclaim,
+				      lockdep_is_held(&rdev->reclaim_lock));
+	if (!r)
+		return 0;
+	if (drm_WARN_ON(rdev->drm, bo->acct))
+		return -EBUSY;
+	acct = gr_memcg_acct_get(&r->memcgs, memcg);
+	if (IS_ERR(acct))
+		return PTR_ERR(acct);
+	if (bo->memcg_acct)
+		gr_memcg_acct_put(&r->memcgs, bo->memcg_acct);
+	bo->memcg_acct = acct;
+	return 0;
 }
 
 /**
@@ -419,6 +457,9 @@ static bool gr_bo_in_scope_locked(struct gr_scan *scan,
 {
 	struct gem_reclaim_link *link;
 
+	if (scan->memcg_scoped &&
+	    !gr_memcg_acct_listed_in(bo->memcg_acct, scan->memcg))
+		return false;
 	if (!scan->tgid || bo->owner_pid == scan->tgid)
 		return true;
 	list_for_each_entry(link, &bo->links, bo_node)
@@ -567,6 +608,18 @@ static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
 
 /* Policy callbacks ------------------------------------------------------- */
 
+/* Pages of a class in the pass's scope: its memcg's, or the device's. */
+static unsigned long gr_scan_pages(struct gr_scan *scan, enum gr_acct_class c)
+{
+	long n;
+
+	if (scan->memcg_scoped)
+		n = scan->memcg_pages[c];
+	else
+		n = atomic_long_read(&scan->r->pages[c]);
+	return n > 0 ? n : 0;
+}
+
 /**
  * gr_discard_count() - &gr_policy_ops.count of discard
  * @scan: the pass
@@ -575,7 +628,7 @@ static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
  */
 unsigned long gr_discard_count(struct gr_scan *scan)
 {
-	return atomic_long_read(&scan->r->pages[GR_ACCT_DISCARDABLE]);
+	return gr_scan_pages(scan, GR_ACCT_DISCARDABLE);
 }
 
 /**
@@ -591,9 +644,9 @@ unsigned long gr_swap_count(struct gr_scan *scan)
 
 	if (!scan->swap)
 		return 0;
-	n = atomic_long_read(&scan->r->pages[GR_ACCT_SWAP_IDLE]);
+	n = gr_scan_pages(scan, GR_ACCT_SWAP_IDLE);
 	if (scan->may_block)
-		n += atomic_long_read(&scan->r->pages[GR_ACCT_SWAP_GPU]);
+		n += gr_scan_pages(scan, GR_ACCT_SWAP_GPU);
 	return n;
 }
 
@@ -669,7 +722,9 @@ restart:
 			scan->budget--;
 			bo = link->bo;
 
-			if (!gr_bo_resident_unpinned(scan, bo))
+			if ((scan->memcg_scoped &&
+			     !gr_memcg_acct_listed_in(bo->memcg_acct, scan->memcg)) ||
+			    !gr_bo_resident_unpinned(scan, bo))
 				continue;
 			activity = gr_bo_activity_locked(scan, bo, &youngest);
 			if (activity == GR_BO_ACTIVE) {
@@ -921,16 +976,52 @@ static unsigned long gr_run(struct gr_scan *scan)
 	return scan->freed - before;
 }
 
+/*
+ * Scope a shrinker pass to the memcg it is called for, when memory cgroups
+ * exist (DOC: Memory cgroups). The list walk also stamps the records that
+ * scan_objects then takes BOs of. Returns: false if the memcg has nothing
+ * reclaimable at all.
+ */
+static bool gr_scan_memcg(struct gr_scan *scan, struct shrink_control *sc)
+{
+	long sum[GR_ACCT_COUNT];
+	bool listed = false;
+	unsigned int i;
+	int nid;
+
+	if (!(scan->r->shrinker->flags & SHRINKER_MEMCG_AWARE))
+		return atomic_long_read(&scan->r->pages[GR_ACCT_DISCARDABLE]) ||
+		       atomic_long_read(&scan->r->pages[GR_ACCT_SWAP_GPU]) ||
+		       atomic_long_read(&scan->r->pages[GR_ACCT_SWAP_IDLE]);
+	scan->memcg_scoped = true;
+	scan->memcg = sc->memcg;
+	/* A record is on the list of its slab object's node only. */
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		if (!node_possible(nid) ||
+		    !gr_memcg_acct_sum(&scan->r->memcgs, nid, sc->memcg, sum))
+			continue;
+		listed = true;
+		for (i = 0; i < GR_ACCT_COUNT; i++)
+			scan->memcg_pages[i] += sum[i];
+	}
+	return listed;
+}
+
 static unsigned long gr_count_objects(struct shrinker *shrinker,
 				      struct shrink_control *sc)
 {
 	struct gr_reclaim *r = shrinker->private_data;
 	struct gr_scan scan;
-	unsigned long n;
 
 	gr_scan_init(&scan, r, 0, sc->gfp_mask);
-	n = gr_count(&scan);
-	return n ?: SHRINK_EMPTY;
+	/*
+	 * SHRINK_EMPTY clears the shrinker's bit in the memcg: only when it
+	 * has no reclaimable page at all. Pages that cannot be taken now
+	 * (no swap, a caller that may not block, the floor) give 0.
+	 */
+	if (!gr_scan_memcg(&scan, sc))
+		return SHRINK_EMPTY;
+	return gr_count(&scan);
 }
 
 static unsigned long gr_scan_objects(struct shrinker *shrinker,
@@ -940,6 +1031,8 @@ static unsigned long gr_scan_objects(struct shrinker *shrinker,
 	struct gr_scan scan;
 
 	gr_scan_init(&scan, r, sc->nr_to_scan, sc->gfp_mask);
+	if (!gr_scan_memcg(&scan, sc))
+		return SHRINK_STOP;
 	gr_run(&scan);
 	sc->nr_scanned = scan.scanned;
 	return scan.freed ?: SHRINK_STOP;
@@ -1034,6 +1127,7 @@ static void gr_bo_snap_locked(struct gr_bo_snap *snap,
 	if (READ_ONCE(bo->exported))
 		row->flags |= GR_BO_ROW_EXPORTED;
 	row->mmap = atomic_read(&bo->mmap_count);
+	row->cgroup = gr_memcg_ino(bo->memcg);
 	row->reclaims = atomic_read(&bo->reclaim_count);
 	row->swapins = atomic_read(&bo->swapin_count);
 
@@ -1094,6 +1188,7 @@ static void gr_vm_snap_locked(struct gr_vm_snap *snap, struct gem_reclaim_vm *vm
 	row->active = vm->active_jobs != 0;
 	row->idle_ms = gr_idle_ms_locked(vm, now);
 	row->bos = vm->bo_count;
+	row->cgroup = gr_memcg_ino(vm->memcg);
 	list_for_each_entry(link, &vm->bos, vm_node) {
 		bo = link->bo;
 		if (READ_ONCE(bo->pages))
@@ -1199,7 +1294,8 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 		goto err_free;
 	}
 
-	r->shrinker = shrinker_alloc(0, "%s-%d", drm->driver->name,
+	r->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE | SHRINKER_NONSLAB,
+				     "%s-%d", drm->driver->name,
 				     drm->primary ? drm->primary->index :
 				     drm->render->index);
 	if (!r->shrinker) {
@@ -1210,12 +1306,19 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 	r->shrinker->scan_objects = gr_scan_objects;
 	r->shrinker->seeks = DEFAULT_SEEKS;
 	r->shrinker->private_data = r;
+	ret = gr_memcgs_init(&r->memcgs, r->shrinker);
+	if (ret)
+		goto err_free_shrinker;
 
 	/* Accounting starts with the first BO, which comes after this. */
+	mutex_lock(&rdev->reclaim_lock);
 	rcu_assign_pointer(rdev->reclaim, r);
+	mutex_unlock(&rdev->reclaim_lock);
 	shrinker_register(r->shrinker);
 	return 0;
 
+err_free_shrinker:
+	shrinker_free(r->shrinker);
 err_destroy_control:
 	gr_control_destroy(r->ctl);
 err_free:
@@ -1247,10 +1350,13 @@ void gem_reclaim_device_unregister(struct gem_reclaim_device *rdev)
 
 	if (!r)
 		return;
-	/* No BO path feeds the counters once this returns. */
+	/* No BO path feeds the counters or joins a record once this returns. */
+	mutex_lock(&rdev->reclaim_lock);
 	RCU_INIT_POINTER(rdev->reclaim, NULL);
+	mutex_unlock(&rdev->reclaim_lock);
 	synchronize_rcu();
 	shrinker_free(r->shrinker);
+	gr_memcgs_destroy(&r->memcgs);
 	gr_control_destroy(r->ctl);
 	kfree(r);
 }

@@ -9,11 +9,13 @@
 #include <linux/ktime.h>
 #include <linux/types.h>
 
+#include "gr_internal.h"
 #include "gr_knobs.h"
 
 struct gem_reclaim_device;
 struct gem_reclaim_object;
 struct gr_reclaim;
+struct mem_cgroup;
 
 /**
  * struct gr_scan - one reclaim pass (a scan_objects call or a shrink request)
@@ -57,6 +59,15 @@ struct gr_scan {
 	long budget_max;
 	/** @tgid: only BOs of this process's VMs (or BOs it created), 0: all */
 	pid_t tgid;
+	/**
+	 * @memcg_scoped: only BOs charged to @memcg (a shrinker call for a
+	 * memcg, see DOC: Memory cgroups)
+	 */
+	bool memcg_scoped;
+	/** @memcg: &shrink_control.memcg, if @memcg_scoped */
+	struct mem_cgroup *memcg;
+	/** @memcg_pages: pages of @memcg's BOs per class, if @memcg_scoped */
+	long memcg_pages[GR_ACCT_COUNT];
 	/** @may_block: the caller may block, so GPU-mapped BOs may be taken */
 	bool may_block;
 	/** @swap: swap space exists, so swapping out is worth it */

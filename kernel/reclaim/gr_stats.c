@@ -118,7 +118,7 @@ static void gr_print_comm(struct seq_file *m, const char *comm)
  */
 void gr_bos_print_header(struct seq_file *m)
 {
-	seq_puts(m, "id vm pid comm size resident state flags mmap reclaims swapins idle_ms\n");
+	seq_puts(m, "id vm pid comm size resident state flags mmap reclaims swapins idle_ms cgroup\n");
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_bos_print_header);
 
@@ -160,9 +160,9 @@ void gr_bos_print_row(struct seq_file *m, const struct gr_bo_row *row)
 		seq_printf(m, "%llu ", row->vm);
 	seq_printf(m, "%d ", row->pid);
 	gr_print_comm(m, row->comm);
-	seq_printf(m, " %llu %llu %s %s %u %u %u %llu\n", row->size,
+	seq_printf(m, " %llu %llu %s %s %u %u %u %llu %llu\n", row->size,
 		   row->resident, row->state ?: "-", flags, row->mmap,
-		   row->reclaims, row->swapins, row->idle_ms);
+		   row->reclaims, row->swapins, row->idle_ms, row->cgroup);
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_bos_print_row);
 
@@ -172,7 +172,7 @@ EXPORT_SYMBOL_IF_KUNIT(gr_bos_print_row);
  */
 void gr_vms_print_header(struct seq_file *m)
 {
-	seq_puts(m, "id pid comm state idle_ms bos resident swapped discarded\n");
+	seq_puts(m, "id pid comm state idle_ms bos resident swapped discarded cgroup\n");
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_vms_print_header);
 
@@ -187,10 +187,10 @@ void gr_vms_print_row(struct seq_file *m, const struct gr_vm_row *row)
 {
 	seq_printf(m, "%llu %d ", row->id, row->pid);
 	gr_print_comm(m, row->comm);
-	seq_printf(m, " %s %llu %llu %llu %llu %llu\n",
+	seq_printf(m, " %s %llu %llu %llu %llu %llu %llu\n",
 		   row->active ? "active" : "idle",
 		   row->active ? 0 : row->idle_ms, row->bos, row->resident,
-		   row->swapped, row->discarded);
+		   row->swapped, row->discarded, row->cgroup);
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_vms_print_row);
 

@@ -123,6 +123,8 @@ void gr_stats_print(struct gr_stats *st, struct seq_file *m);
  * @reclaims: times the pages were reclaimed
  * @swapins: times the pages were restored
  * @idle_ms: how long the BO (its VMs) has been idle, 0 if in use
+ * @cgroup: inode number of the cgroup its pages are charged to
+ *	(gr_memcg_ino()), 0 without memory cgroups
  */
 struct gr_bo_row {
 	u64 id;
@@ -137,6 +139,7 @@ struct gr_bo_row {
 	unsigned int reclaims;
 	unsigned int swapins;
 	u64 idle_ms;
+	u64 cgroup;
 };
 
 /**
@@ -150,6 +153,8 @@ struct gr_bo_row {
  * @resident: bytes of those BOs backed by pages
  * @swapped: bytes of those BOs swapped out
  * @discarded: bytes of those BOs discarded
+ * @cgroup: inode number of the creating process's cgroup (gr_memcg_ino()),
+ *	0 without memory cgroups
  */
 struct gr_vm_row {
 	u64 id;
@@ -161,6 +166,7 @@ struct gr_vm_row {
 	u64 resident;
 	u64 swapped;
 	u64 discarded;
+	u64 cgroup;
 };
 
 void gr_bos_print_header(struct seq_file *m);

@@ -11,6 +11,7 @@
  * therefore ordered from the longest idle VM to the most recently idle one.
  */
 
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -18,6 +19,8 @@
 #include <drm/drm_device.h>
 #include <drm/drm_print.h>
 #include <drm/gem_reclaim.h>
+
+#include "gr_memcg.h"
 
 /**
  * gem_reclaim_device_init() - initialise the reclaim state of a device
@@ -51,6 +54,7 @@ int gem_reclaim_device_init(struct gem_reclaim_device *rdev,
 	atomic_long_set(&rdev->populate_count, 0);
 	atomic64_set(&rdev->next_id, 0);
 	RCU_INIT_POINTER(rdev->reclaim, NULL);
+	mutex_init(&rdev->reclaim_lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_device_init);
@@ -65,6 +69,7 @@ void gem_reclaim_device_fini(struct gem_reclaim_device *rdev)
 	drm_WARN_ON(rdev->drm, !list_empty(&rdev->bos_discard));
 	drm_WARN_ON(rdev->drm, !list_empty(&rdev->vms_active));
 	drm_WARN_ON(rdev->drm, !list_empty(&rdev->vms_idle));
+	mutex_destroy(&rdev->reclaim_lock);
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_device_fini);
 
@@ -74,7 +79,8 @@ EXPORT_SYMBOL_GPL(gem_reclaim_device_fini);
  * @vm: the tracking state, embedded in the driver's VM
  * @gpuvm: the driver's drm_gpuvm for this VM, or NULL
  *
- * The VM starts idle, idle since now.
+ * The VM starts idle, idle since now. It belongs to the calling process and
+ * its memory cgroup.
  */
 void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,
 			 struct gem_reclaim_vm *vm, struct drm_gpuvm *gpuvm)
@@ -92,6 +98,7 @@ void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,
 	vm->scan_left = 0;
 	vm->owner_pid = task_tgid_nr(current);
 	get_task_comm(vm->owner_comm, current);
+	vm->memcg = gr_memcg_of_current();
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	list_add_tail(&vm->lru_node, &rdev->vms_idle);
@@ -115,6 +122,8 @@ void gem_reclaim_vm_fini(struct gem_reclaim_vm *vm)
 	list_del(&vm->lru_node);
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	atomic_long_dec(&rdev->vm_count);
+	mem_cgroup_put(vm->memcg);
+	vm->memcg = NULL;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_vm_fini);
 

@@ -88,31 +88,37 @@ struct row_case {
 static const struct row_case row_cases[] = {
 	{ "resident BO, no flag", false,
 	  .bo = { 1, 1, 100, "firefox", 1048576, 1048576, "resident", 0, 1, 0, 0, 120 },
-	  .text = "1 1 100 firefox 1048576 1048576 resident - 1 0 0 120\n" },
+	  .text = "1 1 100 firefox 1048576 1048576 resident - 1 0 0 120 0\n" },
 	{ "swapped discardable shared BO", false,
 	  .bo = { 2, 7, 100, "Web Content", 4096, 0, "swapped",
 		  GR_BO_ROW_DISCARD | GR_BO_ROW_SHARED, 0, 3, 1, 90000 },
-	  .text = "2 7 100 Web Content 4096 0 swapped ds 0 3 1 90000\n" },
+	  .text = "2 7 100 Web Content 4096 0 swapped ds 0 3 1 90000 0\n" },
 	{ "BO in no VM, every flag", false,
 	  .bo = { 3, GR_BO_ROW_NO_VM, 5, "x", 8192, 8192, "pinned",
 		  GR_BO_ROW_DISCARD | GR_BO_ROW_NO_MMAP | GR_BO_ROW_SHARED |
 		  GR_BO_ROW_LOST, 0, 0, 0, 0 },
-	  .text = "3 - 5 x 8192 8192 pinned dnsl 0 0 0 0\n" },
+	  .text = "3 - 5 x 8192 8192 pinned dnsl 0 0 0 0 0\n" },
 	{ "comm with control characters", false,
 	  .bo = { 4, 1, 9, "a\tb\nc\x7f", 0, 0, "unbacked", 0, 0, 0, 0, 0 },
-	  .text = "4 1 9 a?b?c? 0 0 unbacked - 0 0 0 0\n" },
+	  .text = "4 1 9 a?b?c? 0 0 unbacked - 0 0 0 0 0\n" },
 	{ "empty comm and no state", false,
 	  .bo = { 5, 1, 9, "", 0, 0, NULL, 0, 0, 0, 0, 0 },
-	  .text = "5 1 9 - 0 0 - - 0 0 0 0\n" },
+	  .text = "5 1 9 - 0 0 - - 0 0 0 0 0\n" },
 	{ "comm longer than TASK_COMM_LEN", false,
 	  .bo = { 6, 1, 9, "abcdefghijklmnopqrstuvwxyz", 0, 0, "resident", 0, 0, 0, 0, 0 },
-	  .text = "6 1 9 abcdefghijklmno 0 0 resident - 0 0 0 0\n" },
+	  .text = "6 1 9 abcdefghijklmno 0 0 resident - 0 0 0 0 0\n" },
+	{ "BO of a cgroup", false,
+	  .bo = { 7, 2, 9, "app", 4096, 4096, "resident", 0, 0, 0, 0, 10, 1234 },
+	  .text = "7 2 9 app 4096 4096 resident - 0 0 0 10 1234\n" },
 	{ "idle VM", true,
 	  .vm = { 1, 10, "a", false, 5000, 3, 4096, 0, 0 },
-	  .text = "1 10 a idle 5000 3 4096 0 0\n" },
+	  .text = "1 10 a idle 5000 3 4096 0 0 0\n" },
 	{ "active VM: idle_ms 0", true,
 	  .vm = { 2, 11, "gpu job", true, 777, 1, 0, 8192, 4096 },
-	  .text = "2 11 gpu job active 0 1 0 8192 4096\n" },
+	  .text = "2 11 gpu job active 0 1 0 8192 4096 0\n" },
+	{ "VM of a cgroup", true,
+	  .vm = { 3, 12, "app", false, 1, 0, 0, 0, 0, 98765 },
+	  .text = "3 12 app idle 1 0 0 0 0 98765\n" },
 };
 
 static void row_desc(const struct row_case *t, char *desc)
@@ -147,7 +153,7 @@ static void gr_test_table_header(struct kunit *test)
 
 	gr_bos_print_header(h);
 	KUNIT_EXPECT_STREQ(test, h->buf,
-			   "id vm pid comm size resident state flags mmap reclaims swapins idle_ms\n");
+			   "id vm pid comm size resident state flags mmap reclaims swapins idle_ms cgroup\n");
 	gr_bos_print_row(r, &bo);
 	KUNIT_EXPECT_EQ(test, count_char(h->buf, ' '), count_char(r->buf, ' '));
 
@@ -155,7 +161,7 @@ static void gr_test_table_header(struct kunit *test)
 	r = new_seq(test);
 	gr_vms_print_header(h);
 	KUNIT_EXPECT_STREQ(test, h->buf,
-			   "id pid comm state idle_ms bos resident swapped discarded\n");
+			   "id pid comm state idle_ms bos resident swapped discarded cgroup\n");
 	gr_vms_print_row(r, &vm);
 	KUNIT_EXPECT_EQ(test, count_char(h->buf, ' '), count_char(r->buf, ' '));
 }
