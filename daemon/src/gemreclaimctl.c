@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "devices.h"
 #include "knobs.h"
 #include "log.h"
@@ -41,6 +42,8 @@ struct opts {
 	bool json, reverse, raw;
 	const char *sort;
 	const char *pid;
+	const char *cgroup;
+	struct ino_set cgset;	/* inodes of the --cgroup subtree */
 	double interval;
 	long iterations;
 };
@@ -121,6 +124,99 @@ static int debugfs_error(const struct device *d, const char *file, int err)
 	return CTL_IO;
 }
 
+/* (Re)collect the inodes of the --cgroup subtree; returns an exit code. */
+static int load_cgroup(void)
+{
+	char err[PATH_MAX + 160];
+	int ret;
+
+	ino_set_free(&o.cgset);
+	ret = cgroup_subtree(o.cgroup, &o.cgset, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "gemreclaimctl: --cgroup: %s\n", err);
+		if (ret == -EACCES || ret == -EPERM)
+			return CTL_PERM;
+		return ret == -ENOMEM || ret == -EIO ? CTL_IO : CTL_USAGE;
+	}
+	return CTL_OK;
+}
+
+/*
+ * Keep the rows of t (file which of d) in the --cgroup subtree; -ENOENT,
+ * after saying so, when the kernel prints no cgroup column.
+ */
+static int filter_cgroup(const struct device *d, const char *which, struct table *t)
+{
+	size_t zero = 0;
+	uint64_t v;
+
+	if (table_col(t, "cgroup") < 0) {
+		fprintf(stderr, "gemreclaimctl: %s/%s has no cgroup column (kernel without cgroup support?)\n",
+			d->dbgdir, which);
+		return -ENOENT;
+	}
+	for (size_t r = 0; r < t->nrows; r++)
+		if (table_u64(t, r, "cgroup", &v) && v == 0)
+			zero++;
+	if (t->nrows && zero == t->nrows)
+		fprintf(stderr, "gemreclaimctl: %s/%s: the cgroup of every row is 0: the memory controller is disabled\n",
+			d->dbgdir, which);
+	return table_filter_ino(t, "cgroup", &o.cgset);
+}
+
+/* The --cgroup subtree's BOs on d: 0 or an exit code (reason on stderr and in why). */
+static int cgroup_bo_sums(const struct device *d, struct bo_sums *sums, const char **why)
+{
+	struct table t;
+	int ret = device_read_table(d, "bos", &t);
+
+	if (ret) {
+		*why = strerror(-ret);
+		return debugfs_error(d, "bos", ret);
+	}
+	if (filter_cgroup(d, "bos", &t)) {
+		*why = "no cgroup column in bos";
+		table_free(&t);
+		return CTL_IO;
+	}
+	bos_sum(&t, sums);
+	table_free(&t);
+	return CTL_OK;
+}
+
+static void print_bytes(uint64_t v)
+{
+	char buf[32];
+
+	if (o.raw) {
+		printf("%" PRIu64, v);
+	} else {
+		format_size(v, buf, sizeof(buf));
+		printf("%s", buf);
+	}
+}
+
+/* One line of status: "  key   value" with a byte count, or "-" when !has. */
+static void print_bytes_line(const char *key, bool has, uint64_t v)
+{
+	printf("  %-22s ", key);
+	if (has)
+		print_bytes(v);
+	else
+		putchar('-');
+	putchar('\n');
+}
+
+/* ,"key":v when has */
+static void json_u64(const char *key, bool has, uint64_t v)
+{
+	if (!has)
+		return;
+	putchar(',');
+	json_string(stdout, key);
+	printf(":%" PRIu64, v);
+}
+
 static void print_stat_value(const struct stat_entry *e)
 {
 	char buf[32];
@@ -139,8 +235,11 @@ static const char *const status_knobs[] = {
 
 static int cmd_status(void)
 {
+	struct cgroup_mem mem;
 	int rc = CTL_OK;
 
+	if (o.cgroup)
+		cgroup_read_mem(o.cgroup, &mem);
 	if (o.json)
 		printf("{");
 	for (size_t i = 0; i < ndev; i++) {
@@ -148,6 +247,10 @@ static int cmd_status(void)
 		struct stats s = { 0 };
 		int sret = device_read_stats(d, &s);
 		char val[KNOB_VAL_LEN];
+		struct bo_sums sums = { 0 };
+		const char *why = NULL;
+		int crc = o.cgroup ? cgroup_bo_sums(d, &sums, &why) : CTL_OK;
+		const char *sep = "";
 
 		if (o.json) {
 			printf("%s", i ? "," : "");
@@ -158,7 +261,8 @@ static int cmd_status(void)
 			for (size_t k = 0; k < ARRAY_SIZE(status_knobs); k++) {
 				if (device_knob_read(d, status_knobs[k], val, sizeof(val)))
 					continue;
-				printf("%s", k ? "," : "");
+				printf("%s", sep);
+				sep = ",";
 				json_string(stdout, status_knobs[k]);
 				putchar(':');
 				uint64_t v;
@@ -177,7 +281,28 @@ static int cmd_status(void)
 				else
 					json_string(stdout, s.e[k].value);
 			}
-			printf("}}");
+			putchar('}');
+			if (o.cgroup) {
+				printf(",\"cgroup\":{\"path\":");
+				json_string(stdout, o.cgroup);
+				json_u64("bos", !crc, sums.bos);
+				json_u64("resident", !crc, sums.resident);
+				json_u64("swapped", !crc, sums.swapped);
+				json_u64("discarded", !crc, sums.discarded);
+				json_u64("memory.current", mem.has_current, mem.current);
+				if (mem.has_shmem || mem.has_swapcached) {
+					printf(",\"memory.stat\":{");
+					if (mem.has_shmem)
+						printf("\"shmem\":%" PRIu64 "%s", mem.shmem,
+						       mem.has_swapcached ? "," : "");
+					if (mem.has_swapcached)
+						printf("\"swapcached\":%" PRIu64, mem.swapcached);
+					putchar('}');
+				}
+				json_u64("memory.swap.current", mem.has_swap_current, mem.swap_current);
+				putchar('}');
+			}
+			putchar('}');
 		} else {
 			printf("%s  driver %s\n", d->name, d->driver[0] ? d->driver : "unknown");
 			for (size_t k = 0; k < ARRAY_SIZE(status_knobs); k++) {
@@ -194,14 +319,35 @@ static int cmd_status(void)
 			} else {
 				printf("  (no stats: %s)\n", strerror(-sret));
 			}
+			if (o.cgroup) {
+				printf("  %-22s %s (and below)\n", "cgroup", o.cgroup);
+				if (!crc) {
+					printf("  %-22s %" PRIu64 "\n", "cgroup_bos", sums.bos);
+					print_bytes_line("cgroup_resident", true, sums.resident);
+					print_bytes_line("cgroup_swapped", true, sums.swapped);
+					print_bytes_line("cgroup_discarded", true, sums.discarded);
+				} else {
+					printf("  (no cgroup figures: %s)\n", why);
+				}
+			}
 		}
 		if (sret == 0)
 			stats_free(&s);
 		else if (ndev == 1 && !o.json)
 			rc = debugfs_error(d, "stats", sret);
+		if (crc && rc == CTL_OK)
+			rc = crc;
 	}
-	if (o.json)
+	if (o.json) {
 		printf("}\n");
+	} else if (o.cgroup) {
+		/* the cgroup's own figures, the same for every card */
+		printf("cgroup %s\n", o.cgroup);
+		print_bytes_line("memory.current", mem.has_current, mem.current);
+		print_bytes_line("memory.stat shmem", mem.has_shmem, mem.shmem);
+		print_bytes_line("memory.stat swapcached", mem.has_swapcached, mem.swapcached);
+		print_bytes_line("memory.swap.current", mem.has_swap_current, mem.swap_current);
+	}
 	return rc;
 }
 
@@ -223,6 +369,13 @@ static int cmd_table(const char *which)
 		if (o.pid && table_filter(&t, "pid", o.pid) == -ENOENT) {
 			fprintf(stderr, "gemreclaimctl: %s/%s has no pid column\n", devs[i].dbgdir, which);
 			rc = CTL_IO;
+		}
+		if (o.cgroup && filter_cgroup(&devs[i], which, &t)) {
+			/* no unfiltered rows: they would look like the cgroup's */
+			table_free(&t);
+			if (o.json)
+				printf("}\n");
+			return CTL_IO;
 		}
 		if (o.sort && table_sort(&t, o.sort, o.reverse) == -ENOENT) {
 			fprintf(stderr, "gemreclaimctl: %s has no column \"%s\"\n", which, o.sort);
@@ -373,6 +526,11 @@ static int cmd_top(void)
 		struct timespec ts;
 		time_t now = time(NULL);
 		char tbuf[32];
+		int ret;
+
+		/* cgroups come and go: walk the subtree again on every refresh */
+		if (o.cgroup && n > 0 && (ret = load_cgroup()))
+			return ret;
 
 		if (tty)
 			fputs("\033[H\033[2J", stdout);
@@ -392,6 +550,22 @@ static int cmd_top(void)
 	return CTL_OK;
 }
 
+/* cmd and its arguments were checked by main. */
+static int run_command(const char *cmd, int argc, char **argv)
+{
+	if (strcmp(cmd, "status") == 0)
+		return cmd_status();
+	if (strcmp(cmd, "bos") == 0 || strcmp(cmd, "vms") == 0)
+		return cmd_table(cmd);
+	if (strcmp(cmd, "get") == 0)
+		return cmd_get(argc, argv);
+	if (strcmp(cmd, "set") == 0)
+		return cmd_set(argv[0], argv[1]);
+	if (strcmp(cmd, "shrink") == 0)
+		return cmd_shrink(argv[0]);
+	return cmd_top();
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -409,6 +583,8 @@ static void usage(FILE *out)
 		"  -s, --sort COLUMN      sort tables by a column\n"
 		"  -r, --reverse          reverse the sort order\n"
 		"  -p, --pid PID          filter tables by owner pid / scope shrink\n"
+		"  -g, --cgroup PATH      filter tables by a cgroup v2 directory and those below\n"
+		"                         it; status: their BOs and the cgroup's memory\n"
 		"      --raw              byte counts without human units\n"
 		"  -i, --interval SEC     top refresh interval (default 2)\n"
 		"  -n, --iterations N     top: stop after N refreshes\n"
@@ -427,6 +603,7 @@ int main(int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "reverse", no_argument, NULL, 'r' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'g' },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -443,13 +620,14 @@ int main(int argc, char **argv)
 	log_init("gemreclaimctl");
 	roots_init(&o.roots);
 	o.interval = 2.0;
-	while ((c = getopt_long(argc, argv, "d:js:rp:i:n:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:js:rp:g:i:n:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.device = optarg; break;
 		case 'j': o.json = true; break;
 		case 's': o.sort = optarg; break;
 		case 'r': o.reverse = true; break;
 		case 'p': o.pid = optarg; break;
+		case 'g': o.cgroup = optarg; break;
 		case OPT_RAW: o.raw = true; break;
 		case 'i':
 			o.interval = strtod(optarg, &end);
@@ -491,18 +669,19 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CTL_USAGE;
 	}
+	if (o.cgroup) {
+		if (strcmp(cmd, "get") == 0 || strcmp(cmd, "set") == 0 || strcmp(cmd, "shrink") == 0) {
+			fprintf(stderr, "gemreclaimctl: %s: --cgroup applies to status, bos, vms and top only\n",
+				cmd);
+			return CTL_USAGE;
+		}
+		ret = load_cgroup();
+		if (ret)
+			return ret;
+	}
 	ret = find_devices();
-	if (ret)
-		return ret;
-	if (strcmp(cmd, "status") == 0)
-		return cmd_status();
-	if (strcmp(cmd, "bos") == 0 || strcmp(cmd, "vms") == 0)
-		return cmd_table(cmd);
-	if (strcmp(cmd, "get") == 0)
-		return cmd_get(argc, argv);
-	if (strcmp(cmd, "set") == 0)
-		return cmd_set(argv[0], argv[1]);
-	if (strcmp(cmd, "shrink") == 0)
-		return cmd_shrink(argv[0]);
-	return cmd_top();
+	if (ret == CTL_OK)
+		ret = run_command(cmd, argc, argv);
+	ino_set_free(&o.cgset);
+	return ret;
 }

@@ -228,17 +228,16 @@ int table_sort(struct table *t, const char *col, bool reverse)
 	return 0;
 }
 
-int table_filter(struct table *t, const char *col, const char *value)
+/* Keep the rows whose cell in column c satisfies keep(); free the others. */
+static void table_keep(struct table *t, size_t c,
+		       bool (*keep)(const char *cell, const void *arg), const void *arg)
 {
-	int c = table_col(t, col);
 	size_t out = 0;
 
-	if (c < 0)
-		return -ENOENT;
 	for (size_t r = 0; r < t->nrows; r++) {
 		char **row = t->cells + r * t->ncols;
 
-		if (strcmp(row[c], value) == 0) {
+		if (keep(row[c], arg)) {
 			if (out != r)
 				memcpy(t->cells + out * t->ncols, row,
 				       t->ncols * sizeof(*row));
@@ -249,6 +248,90 @@ int table_filter(struct table *t, const char *col, const char *value)
 		}
 	}
 	t->nrows = out;
+}
+
+static bool keep_equal(const char *cell, const void *value)
+{
+	return strcmp(cell, value) == 0;
+}
+
+int table_filter(struct table *t, const char *col, const char *value)
+{
+	int c = table_col(t, col);
+
+	if (c < 0)
+		return -ENOENT;
+	table_keep(t, (size_t)c, keep_equal, value);
+	return 0;
+}
+
+int ino_set_add(struct ino_set *s, uint64_t ino)
+{
+	size_t lo = 0, hi = s->n;
+
+	/* first member >= ino */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->ino[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->n && s->ino[lo] == ino)
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		uint64_t *v = realloc(s->ino, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->ino = v;
+		s->cap = cap;
+	}
+	memmove(s->ino + lo + 1, s->ino + lo, (s->n - lo) * sizeof(*s->ino));
+	s->ino[lo] = ino;
+	s->n++;
+	return 0;
+}
+
+bool ino_set_has(const struct ino_set *s, uint64_t ino)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->ino[mid] == ino)
+			return true;
+		if (s->ino[mid] < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+void ino_set_free(struct ino_set *s)
+{
+	free(s->ino);
+	memset(s, 0, sizeof(*s));
+}
+
+static bool keep_in_set(const char *cell, const void *set)
+{
+	uint64_t v;
+
+	return parse_u64(cell, &v) == 0 && ino_set_has(set, v);
+}
+
+int table_filter_ino(struct table *t, const char *col, const struct ino_set *set)
+{
+	int c = table_col(t, col);
+
+	if (c < 0)
+		return -ENOENT;
+	table_keep(t, (size_t)c, keep_in_set, set);
 	return 0;
 }
 
@@ -353,6 +436,27 @@ uint64_t vms_idle_resident(const struct table *vms, uint64_t idle_ms)
 			sum += res;
 	}
 	return sum;
+}
+
+void bos_sum(const struct table *bos, struct bo_sums *out)
+{
+	int state = table_col(bos, "state");
+
+	memset(out, 0, sizeof(*out));
+	for (size_t r = 0; r < bos->nrows; r++) {
+		const char *st = state >= 0 ? table_cell(bos, r, (size_t)state) : "";
+		uint64_t v;
+
+		out->bos++;
+		if (table_u64(bos, r, "resident", &v))
+			out->resident += v;
+		if (!table_u64(bos, r, "size", &v))
+			continue;
+		if (strcmp(st, "swapped") == 0)
+			out->swapped += v;
+		else if (strcmp(st, "discarded") == 0)
+			out->discarded += v;
+	}
 }
 
 void stats_free(struct stats *s)

@@ -49,6 +49,36 @@ void table_print_json(FILE *out, const struct table *t);
 /* Sum of "resident" over VMs idle for at least idle_ms ("idle_ms" column). */
 uint64_t vms_idle_resident(const struct table *vms, uint64_t idle_ms);
 
+/*
+ * A set of inode numbers: the cgroup v2 directories of a subtree, matched
+ * against the "cgroup" column of bos and vms. Kept sorted, no duplicates.
+ */
+struct ino_set {
+	size_t n, cap;
+	uint64_t *ino;
+};
+
+/* 0, or -ENOMEM (the set is unchanged). Adding a member again is a no-op. */
+int ino_set_add(struct ino_set *s, uint64_t ino);
+bool ino_set_has(const struct ino_set *s, uint64_t ino);
+void ino_set_free(struct ino_set *s);
+/*
+ * Keep rows whose column is a number in set (a cell that is not a number
+ * never matches); -ENOENT if no such column.
+ */
+int table_filter_ino(struct table *t, const char *col, const struct ino_set *set);
+
+/* What the rows of a bos table add up to (bos_sum). */
+struct bo_sums {
+	uint64_t bos;		/* rows */
+	uint64_t resident;	/* sum of "resident" */
+	uint64_t swapped;	/* sum of "size" of rows in state "swapped" */
+	uint64_t discarded;	/* sum of "size" of rows in state "discarded" */
+};
+
+/* Sums over every row of bos (filter it first); missing cells count 0. */
+void bos_sum(const struct table *bos, struct bo_sums *out);
+
 struct stat_entry {
 	char *key;
 	char *value;

@@ -8,9 +8,10 @@ bin=$1
 D=$bin/gemreclaimd
 C=$bin/gemreclaimctl
 root=$(mktemp -d /tmp/gemreclaim-e2e.XXXXXX)
-trap 'kill $pid $lpid 2>/dev/null; rm -rf "$root"' EXIT
+trap 'kill $pid $lpid 2>/dev/null; rm -rf "$root"; [ -z "$cgmade" ] || rmdir "$cgmade/sub" "$cgmade"' EXIT
 n=0; rc=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; rc=1; [ -f "$root/log" ] && sed 's/^/# /' "$root/log" | tail -n 15; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 knob() { cat "$root/sys/class/drm/card0/device/reclaim/$1"; }
@@ -107,6 +108,84 @@ mv "$root/debug.off" "$root/sys/kernel/debug"
 check "gemreclaimctl exits 3 and says debugfs is not mounted" '[ $e -eq 3 ] && grep -q "not mounted" "$root/err"'
 check "gemreclaimctl shrink --pid writes pages and tgid" \
 	'$C shrink 1M --pid 42 >/dev/null && [ "$(cat $G/shrink)" = "$((1048576 / $(getconf PAGESIZE))) tgid=42" ]'
+
+# 5b. gemreclaimctl --cgroup. A directory not on cgroup2 is refused; with a
+# cgroup2 mount, fake tables whose last column names cgroup inodes are
+# filtered and summed. The subtree is a child (with a child) of this
+# process's cgroup when it can be created (removed at exit), else that
+# cgroup itself, read only.
+$C bos --cgroup "$root" >"$root/out" 2>"$root/err"; e=$?
+check "--cgroup on a directory not on cgroup2 exits 1, says why, prints nothing" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && grep -q -- "--cgroup: $root is not on a cgroup v2 filesystem" "$root/err"'
+$C status --cgroup "$root/none" >"$root/out" 2>"$root/err"; e=$?
+check "status --cgroup on a missing path exits 1 naming it" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && grep -q "$root/none: No such file or directory" "$root/err"'
+$C shrink 1M --cgroup "$root" 2>"$root/err"; e=$?
+check "shrink refuses --cgroup (a shrink cannot be scoped to one)" \
+	'[ $e -eq 1 ] && grep -q "applies to status, bos, vms and top only" "$root/err"'
+cg=; cgmade=
+cgmnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+if [ -n "$cgmnt" ]; then
+	cg=$cgmnt$(sed -n 's/^0:://p' /proc/self/cgroup)
+	cg=${cg%/}
+	[ -d "$cg" ] || cg=$cgmnt
+	if mkdir "$cg/gemreclaim-e2e.$$" 2>/dev/null; then
+		if mkdir "$cg/gemreclaim-e2e.$$/sub" 2>/dev/null; then
+			cgmade=$cg/gemreclaim-e2e.$$
+			cg=$cgmade
+		else
+			rmdir "$cg/gemreclaim-e2e.$$"
+		fi
+	fi
+fi
+cgcheck() { if [ -n "$cg" ]; then check "$1" "$2"; else skip "$1" "no cgroup2 mount"; fi; }
+if [ -n "$cg" ]; then
+	in=$(stat -c %i "$cg")
+	below=$(find "$cg" -xdev -mindepth 1 -type d -printf '%i\n' 2>/dev/null | head -n 1)
+	[ -n "$below" ] || below=$in
+	out=$(($(find "$cg" -xdev -type d -printf '%i\n' | sort -n | tail -n 1) + 1))
+	cp "$G/bos" "$root/bos.old"; cp "$G/vms" "$root/vms.old"
+	cat > "$G/bos" <<EOF
+id vm pid comm size resident state flags mmap reclaims swapins idle_ms cgroup
+1 1 100 app 1048576 1048576 resident - 1 0 0 120 $in
+2 1 100 app 4194304 0 swapped d 0 3 1 90000 $below
+3 2 200 other 65536 65536 resident - 0 0 0 5 $out
+4 2 200 other 8192 0 discarded d 0 1 0 7 $below
+5 - 300 kworker 4096 4096 pinned - 0 0 0 0 0
+EOF
+	cat > "$G/vms" <<EOF
+id pid comm state idle_ms bos resident swapped discarded cgroup
+1 100 app idle 60000 2 1048576 4194304 8192 $in
+2 200 other active 0 1 65536 0 0 $out
+EOF
+fi
+ids() { awk 'NR > 1 { printf "%s ", $1 }'; }
+cgcheck "bos --cgroup keeps the rows of the cgroup and below, not others or 0" \
+	'[ "$($C bos --cgroup "$cg" | ids)" = "1 2 4 " ]'
+cgcheck "bos -g with --pid keeps the rows matching both" \
+	'[ "$($C bos -g "$cg" --pid 200 | ids)" = "4 " ]'
+if command -v python3 >/dev/null 2>&1; then
+	cgcheck "vms --cgroup --json is valid JSON with the cgroup's VM only" \
+		'$C vms --cgroup "$cg" --json | python3 -c "import json,sys; d=json.load(sys.stdin); assert [v[\"id\"] for v in d[\"card0\"]]==[1]"'
+	cgcheck "status --cgroup --json: the subtree's BO sums as numbers, valid JSON" \
+		'$C status --cgroup "$cg" --json | python3 -c "import json,sys; c=json.load(sys.stdin)[\"card0\"][\"cgroup\"]; assert c[\"path\"]==sys.argv[1] and (c[\"bos\"],c[\"resident\"],c[\"swapped\"],c[\"discarded\"])==(3,1048576,4194304,8192) and isinstance(c.get(\"memory.current\",0),int)" "$cg"'
+else
+	cgcheck "vms --cgroup --json has the cgroup's VM only (python3 absent: not validated)" \
+		'$C vms --cgroup "$cg" --json | grep -q "\"id\":1," && ! $C vms --cgroup "$cg" --json | grep -q "\"id\":2,"'
+	cgcheck "status --cgroup --json has the subtree's BO sums (python3 absent: not validated)" \
+		'$C status --cgroup "$cg" --json | grep -q "\"bos\":3,\"resident\":1048576,\"swapped\":4194304,\"discarded\":8192"'
+fi
+cgcheck "status --cgroup: BO count, resident, swapped, discarded of the subtree; the cgroup's memory lines" \
+	'$C status --raw --cgroup "$cg" >"$root/out" && grep -q "^  cgroup_bos  *3\$" "$root/out" && grep -q "^  cgroup_resident  *1048576\$" "$root/out" && grep -q "^  cgroup_swapped  *4194304\$" "$root/out" && grep -q "^  cgroup_discarded  *8192\$" "$root/out" && grep -q "^  memory.current  *[0-9-]" "$root/out" && grep -q "^  memory.swap.current  *[0-9-]" "$root/out"'
+[ -z "$cg" ] || printf 'id vm pid comm size resident state flags mmap reclaims swapins idle_ms cgroup\n1 1 100 app 4096 4096 resident - 1 0 0 120 0\n' > "$G/bos"
+cgcheck "a cgroup column of zeros is reported as the memory controller disabled" \
+	'[ -z "$($C bos --cgroup "$cg" 2>"$root/err" | ids)" ] && grep -q "memory controller is disabled" "$root/err"'
+if [ -n "$cg" ]; then
+	cp "$root/bos.old" "$G/bos"; cp "$root/vms.old" "$G/vms"
+	$C bos --cgroup "$cg" >"$root/out" 2>"$root/err"; e=$?
+fi
+cgcheck "an old kernel's bos without a cgroup column: exit 5 and a clear error, no rows" \
+	'[ $e -eq 5 ] && grep -q "reclaim/bos has no cgroup column (kernel without cgroup support?)" "$root/err" && [ ! -s "$root/out" ]'
 
 # 6. the service manager's view: sd_notify messages and the watchdog
 # appending, so that the test can empty the file between steps

@@ -225,6 +225,133 @@ static void table_vms_idle(void **state)
 	table_free(&t);
 }
 
+/* Passes when the inode set is sorted, without duplicates, and answers membership. */
+static void table_ino_set(void **state)
+{
+	static const uint64_t add[] = { 50, 7, 1, 50, 9000000000ull, 7, 2 };
+	struct ino_set s = { 0 };
+
+	(void)state;
+	assert_false(ino_set_has(&s, 1));
+	for (size_t i = 0; i < ARRAY_SIZE(add); i++)
+		assert_int_equal(ino_set_add(&s, add[i]), 0);
+	assert_int_equal(s.n, 5);
+	for (size_t i = 1; i < s.n; i++)
+		assert_true(s.ino[i - 1] < s.ino[i]);
+	assert_true(ino_set_has(&s, 1));
+	assert_true(ino_set_has(&s, 2));
+	assert_true(ino_set_has(&s, 50));
+	assert_true(ino_set_has(&s, 9000000000ull));
+	assert_false(ino_set_has(&s, 0));
+	assert_false(ino_set_has(&s, 8));
+	assert_false(ino_set_has(&s, 9000000001ull));
+	/* growth past the first allocation keeps the order */
+	for (uint64_t v = 1000; v > 100; v--)
+		assert_int_equal(ino_set_add(&s, v), 0);
+	assert_int_equal(s.n, 5 + 900);
+	for (size_t i = 1; i < s.n; i++)
+		assert_true(s.ino[i - 1] < s.ino[i]);
+	ino_set_free(&s);
+	assert_int_equal(s.n, 0);
+}
+
+/* bos with the cgroup column last: cgroups 11 (the subtree's top), 12 (below), 13 (outside), 0 */
+static const char bos_cg_text[] =
+	"id vm pid comm size resident state flags mmap reclaims swapins idle_ms cgroup\n"
+	"1 1 100 firefox 1048576 1048576 resident - 1 0 0 120 11\n"
+	"2 1 100 firefox 4194304 0 swapped d 0 3 1 90000 12\n"
+	"3 2 200 glmark2 65536 65536 resident p 0 0 0 5 13\n"
+	"4 2 200 glmark2 8192 0 discarded d 0 1 0 7 12\n"
+	"5 - 300 kworker 4096 4096 pinned - 0 0 0 0 0\n"
+	"6 3 100 Web Content 16384 16384 resident - 0 0 0 1 11\n";
+
+/* Passes when only rows of a cgroup in the set stay: outside, 0 and missing cgroups go. */
+static void table_filter_cgroup(void **state)
+{
+	struct ino_set s = { 0 };
+	struct table t;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(ino_set_add(&s, 11), 0);
+	assert_int_equal(ino_set_add(&s, 12), 0);
+	parse_str(bos_cg_text, &t, 0);
+	assert_int_equal(t.nrows, 6);
+	assert_int_equal(table_filter_ino(&t, "cgroup", &s), 0);
+	assert_int_equal(t.nrows, 4);
+	for (size_t r = 0; r < t.nrows; r++) {
+		assert_true(table_u64(&t, r, "cgroup", &v));
+		assert_true(v == 11 || v == 12);
+	}
+	/* order kept; the folded comm of row 6 is intact */
+	assert_string_equal(table_cell(&t, 0, 0), "1");
+	assert_string_equal(table_cell(&t, 1, 0), "2");
+	assert_string_equal(table_cell(&t, 2, 0), "4");
+	assert_string_equal(table_cell(&t, 3, 0), "6");
+	assert_string_equal(table_cell(&t, 3, (size_t)table_col(&t, "comm")), "Web Content");
+	/* combined with the pid filter */
+	assert_int_equal(table_filter(&t, "pid", "100"), 0);
+	assert_int_equal(t.nrows, 3);
+	table_free(&t);
+
+	/* a kernel without the column: -ENOENT, rows untouched */
+	parse_str(bos_text, &t, 0);
+	assert_int_equal(table_filter_ino(&t, "cgroup", &s), -ENOENT);
+	assert_int_equal(t.nrows, 3);
+	table_free(&t);
+
+	/* a cell that is not a number never matches; an empty set keeps nothing */
+	parse_str("id cgroup\n1 -\n2 11x\n3 11\n", &t, 0);
+	assert_int_equal(table_filter_ino(&t, "cgroup", &s), 0);
+	assert_int_equal(t.nrows, 1);
+	assert_string_equal(table_cell(&t, 0, 0), "3");
+	ino_set_free(&s);
+	assert_int_equal(table_filter_ino(&t, "cgroup", &s), 0);
+	assert_int_equal(t.nrows, 0);
+	table_free(&t);
+}
+
+/* Passes when swapped and discarded BOs count their size there and not in resident. */
+static void table_bos_sum(void **state)
+{
+	struct ino_set s = { 0 };
+	struct bo_sums sum;
+	struct table t;
+
+	(void)state;
+	parse_str(bos_cg_text, &t, 0);
+	bos_sum(&t, &sum);
+	assert_int_equal(sum.bos, 6);
+	assert_int_equal(sum.resident, 1048576 + 65536 + 4096 + 16384);
+	assert_int_equal(sum.swapped, 4194304);
+	assert_int_equal(sum.discarded, 8192);
+	table_free(&t);
+
+	/* the subtree of cgroup 12 alone: one swapped and one discarded BO */
+	assert_int_equal(ino_set_add(&s, 12), 0);
+	parse_str(bos_cg_text, &t, 0);
+	assert_int_equal(table_filter_ino(&t, "cgroup", &s), 0);
+	bos_sum(&t, &sum);
+	assert_int_equal(sum.bos, 2);
+	assert_int_equal(sum.resident, 0);
+	assert_int_equal(sum.swapped, 4194304);
+	assert_int_equal(sum.discarded, 8192);
+	table_free(&t);
+	ino_set_free(&s);
+
+	/* no rows, and rows without state/size/resident columns */
+	parse_str("id cgroup\n", &t, 0);
+	bos_sum(&t, &sum);
+	assert_int_equal(sum.bos, 0);
+	assert_int_equal(sum.resident + sum.swapped + sum.discarded, 0);
+	table_free(&t);
+	parse_str("id cgroup\n1 11\n", &t, 0);
+	bos_sum(&t, &sum);
+	assert_int_equal(sum.bos, 1);
+	assert_int_equal(sum.resident + sum.swapped + sum.discarded, 0);
+	table_free(&t);
+}
+
 /* Passes when sizes parse with binary suffixes and print in human units. */
 static void util_sizes(void **state)
 {
@@ -269,6 +396,9 @@ TEST_SUITE(table)
 		cmocka_unit_test(table_human),
 		cmocka_unit_test(table_stats),
 		cmocka_unit_test(table_vms_idle),
+		cmocka_unit_test(table_ino_set),
+		cmocka_unit_test(table_filter_cgroup),
+		cmocka_unit_test(table_bos_sum),
 		cmocka_unit_test(util_sizes),
 	};
 	TEST_SUITE_BODY(tests);

@@ -21,6 +21,7 @@
 
 TEST_SUITE(psi);
 TEST_SUITE(table);
+TEST_SUITE(cgroup);
 TEST_SUITE(config);
 TEST_SUITE(control);
 TEST_SUITE(knobs);
