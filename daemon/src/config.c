@@ -10,6 +10,7 @@
  *  - unknown options are errors (a typo must not silently do nothing).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +34,9 @@ enum opt_type {
 	OPT_KIND,	/* "some" | "full" -> enum psi_kind */
 	OPT_GROUP,
 	OPT_LEVELS,
+	OPT_SIZE,	/* bytes: an integer, or a string with a unit ("64M") */
+	OPT_ROLE,	/* "background" | "foreground" -> enum cg_role */
+	OPT_CGLIST,	/* cgroup_trim.cgroups: a list of groups */
 };
 
 typedef int (*opt_check_fn)(const char *s, char *why, size_t len);
@@ -44,7 +48,8 @@ struct opt {
 	size_t size;		/* STRING: buffer size; STRLIST: element size */
 	size_t count_off;	/* STRLIST: offset of the size_t count */
 	size_t max_elems;	/* STRLIST */
-	double min, max;	/* U32, FLOAT */
+	double min, max;	/* U32, FLOAT, SIZE */
+	bool min_open;		/* FLOAT: the minimum itself is out of range */
 	opt_check_fn check;	/* STRING, STRLIST elements */
 	unsigned has;		/* profile bit to set when the option is given */
 	const struct opt *sub;	/* GROUP */
@@ -67,6 +72,19 @@ static int check_abs_or_empty(const char *s, char *why, size_t len)
 		return 0;
 	snprintf(why, len, "must be empty or an absolute path");
 	return -EINVAL;
+}
+
+static int check_abs(const char *s, char *why, size_t len)
+{
+	if (s[0] == '/')
+		return 0;
+	snprintf(why, len, "must be an absolute path");
+	return -EINVAL;
+}
+
+static int check_glob(const char *s, char *why, size_t len)
+{
+	return cg_glob_check(s, why, len);
 }
 
 static int check_policy(const char *s, char *why, size_t len)
@@ -180,6 +198,38 @@ static const struct opt proactive_opts[] = {
 	OPT_END
 };
 
+static const struct opt cgentry_opts[] = {
+	{ .name = "path", .type = OPT_STRING, .off = offsetof(struct cg_entry, path),
+	  .size = CFG_GLOB_LEN, .check = check_glob, .required = true },
+	{ .name = "role", .type = OPT_ROLE, .off = offsetof(struct cg_entry, role),
+	  .required = true },
+	OPT_END
+};
+
+#define GIB (1024.0 * 1024.0 * 1024.0)
+
+static const struct opt cgtrim_opts[] = {
+	{ .name = "root", .type = OPT_STRING,
+	  .off = offsetof(struct cgroup_trim, root), .size = PATH_MAX,
+	  .check = check_abs },
+	{ .name = "interval_ms", .type = OPT_U32,
+	  .off = offsetof(struct cgroup_trim, interval_ms), .min = 500, .max = 3600000 },
+	{ .name = "target_pct", .type = OPT_FLOAT,
+	  .off = offsetof(struct cgroup_trim, target_pct), .min = 0, .max = 100,
+	  .min_open = true },
+	{ .name = "ratio", .type = OPT_FLOAT,
+	  .off = offsetof(struct cgroup_trim, ratio), .min = 0, .max = 1, .min_open = true },
+	{ .name = "max_step_ratio", .type = OPT_FLOAT,
+	  .off = offsetof(struct cgroup_trim, max_step_ratio), .min = 0, .max = 1,
+	  .min_open = true },
+	{ .name = "max_step_bytes", .type = OPT_SIZE,
+	  .off = offsetof(struct cgroup_trim, max_step_bytes), .min = 0, .max = 1024 * GIB },
+	{ .name = "min_bytes", .type = OPT_SIZE,
+	  .off = offsetof(struct cgroup_trim, min_bytes), .min = 0, .max = 1024 * GIB },
+	{ .name = "cgroups", .type = OPT_CGLIST, .required = true },
+	OPT_END
+};
+
 static const struct opt root_opts[] = {
 	{ .name = "log_level", .type = OPT_LOGLEVEL, .off = offsetof(struct config, log_level) },
 	{ .name = "dry_run", .type = OPT_BOOL, .off = offsetof(struct config, dry_run) },
@@ -196,6 +246,8 @@ static const struct opt root_opts[] = {
 	{ .name = "levels", .type = OPT_LEVELS },
 	{ .name = "proactive", .type = OPT_GROUP,
 	  .off = offsetof(struct config, proactive), .sub = proactive_opts },
+	{ .name = "cgroup_trim", .type = OPT_GROUP,
+	  .off = offsetof(struct config, cgtrim), .sub = cgtrim_opts },
 	OPT_END
 };
 
@@ -237,6 +289,82 @@ void config_defaults(struct config *c)
 	c->proactive.step_mb = 16;
 	c->proactive.backoff_ms = 60000;
 	c->proactive.idle_ms = 30000;
+	/* TMO/Senpai's figures: 6 s, 0.1 %, 0.05 % of the memory, at most 1 % */
+	strcpy(c->cgtrim.root, "/sys/fs/cgroup");
+	c->cgtrim.interval_ms = 6000;
+	c->cgtrim.target_pct = 0.1;
+	c->cgtrim.ratio = 0.0005;
+	c->cgtrim.max_step_ratio = 0.01;
+}
+
+const char *cg_role_name(enum cg_role r)
+{
+	return r == CG_FOREGROUND ? "foreground" : "background";
+}
+
+int cg_role_parse(const char *s, enum cg_role *r)
+{
+	if (strcmp(s, "background") == 0)
+		*r = CG_BACKGROUND;
+	else if (strcmp(s, "foreground") == 0)
+		*r = CG_FOREGROUND;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int cg_glob_check(const char *s, char *why, size_t len)
+{
+	const char *p = s;
+
+	if (!*s) {
+		snprintf(why, len, "must not be empty");
+		return -EINVAL;
+	}
+	if (*s == '/') {
+		snprintf(why, len, "must be relative to cgroup_trim.root (no leading '/')");
+		return -EINVAL;
+	}
+	/* components: no "", ".", ".." (the glob must stay below the root) */
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+			snprintf(why, len, "empty, '.' or '..' path component");
+			return -EINVAL;
+		}
+		if (e && !e[1]) {
+			snprintf(why, len, "trailing '/'");
+			return -EINVAL;
+		}
+		p += n + (e ? 1 : 0);
+	}
+	/* brackets as glob(3) reads them: '[' then an optional '!'/']' then up to ']' */
+	for (p = s; *p; p++) {
+		if (*p == '\\') {
+			if (!p[1]) {
+				snprintf(why, len, "trailing '\\'");
+				return -EINVAL;
+			}
+			p++;
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		p++;
+		if (*p == '!' || *p == '^')
+			p++;
+		if (*p == ']')
+			p++;
+		while (*p && *p != ']' && *p != '/')
+			p++;
+		if (*p != ']') {
+			snprintf(why, len, "unmatched '['");
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 struct cfg_ctx {
@@ -348,6 +476,51 @@ static void cfg_levels(struct cfg_ctx *x, const config_setting_t *s,
 	c->nlevels = (size_t)n;
 }
 
+static void cfg_cgroups(struct cfg_ctx *x, const config_setting_t *s,
+			struct cgroup_trim *t)
+{
+	int n;
+
+	if (config_setting_type(s) != CONFIG_TYPE_LIST &&
+	    !(config_setting_type(s) == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0)) {
+		cfg_err(x, s, "cgroup_trim.cgroups",
+			"expected a list of groups ( {...}, ... ), got %s",
+			cfg_type_name(config_setting_type(s)));
+		return;
+	}
+	n = config_setting_length(s);
+	if (n == 0) {
+		cfg_err(x, s, "cgroup_trim.cgroups",
+			"empty: list at least one { path = \"...\"; role = \"background\"; }");
+		return;
+	}
+	if (n > CFG_MAX_CGROUPS) {
+		cfg_err(x, s, "cgroup_trim.cgroups", "too many entries (%d, at most %d)",
+			n, CFG_MAX_CGROUPS);
+		return;
+	}
+	t->nentries = 0;
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+		struct cg_entry *e = &t->entries[i];
+		char path[64];
+
+		snprintf(path, sizeof(path), "cgroup_trim.cgroups[%d]", i);
+		memset(e, 0, sizeof(*e));
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			cfg_err(x, g, path, "expected a group { ... }, got %s",
+				cfg_type_name(config_setting_type(g)));
+			continue;
+		}
+		cfg_group(x, g, cgentry_opts, (char *)e, NULL, path);
+		for (int j = 0; j < i; j++)
+			if (e->path[0] && strcmp(t->entries[j].path, e->path) == 0)
+				cfg_err(x, g, path, "path \"%.60s\" listed twice (the first entry wins)",
+					e->path);
+	}
+	t->nentries = (size_t)n;
+}
+
 static void cfg_group(struct cfg_ctx *x, const config_setting_t *grp,
 		      const struct opt *tab, char *base, unsigned *has,
 		      const char *prefix)
@@ -399,9 +572,9 @@ static void cfg_group(struct cfg_ctx *x, const config_setting_t *grp,
 				v = (double)config_setting_get_int64(s);
 			else
 				goto type_err;
-			if (!(v >= o->min && v <= o->max)) {
-				cfg_err(x, s, path, "value %g out of range [%g, %g]",
-					v, o->min, o->max);
+			if (!(v >= o->min && v <= o->max) || (o->min_open && v == o->min)) {
+				cfg_err(x, s, path, "value %g out of range %c%g, %g]",
+					v, o->min_open ? '(' : '[', o->min, o->max);
 				break;
 			}
 			*(double *)(base + o->off) = v;
@@ -477,6 +650,51 @@ static void cfg_group(struct cfg_ctx *x, const config_setting_t *grp,
 		case OPT_LEVELS:
 			cfg_levels(x, s, (struct config *)base);
 			break;
+		case OPT_SIZE: {
+			uint64_t v;
+
+			if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
+				long long i = config_setting_get_int64(s);
+
+				if (i < 0) {
+					cfg_err(x, s, path, "value %lld out of range [%.0f, %.0f]",
+						i, o->min, o->max);
+					break;
+				}
+				v = (uint64_t)i;
+			} else if (type == CONFIG_TYPE_STRING) {
+				if (parse_size(config_setting_get_string(s), &v)) {
+					cfg_err(x, s, path, "invalid size \"%.40s\": expected bytes, or a number with K, M, G or T",
+						config_setting_get_string(s));
+					break;
+				}
+			} else {
+				goto type_err;
+			}
+			if ((double)v < o->min || (double)v > o->max) {
+				cfg_err(x, s, path, "value %" PRIu64 " out of range [%.0f, %.0f]",
+					v, o->min, o->max);
+				break;
+			}
+			*(uint64_t *)(base + o->off) = v;
+			break;
+		}
+		case OPT_ROLE: {
+			enum cg_role r;
+
+			if (type != CONFIG_TYPE_STRING)
+				goto type_err;
+			if (cg_role_parse(config_setting_get_string(s), &r)) {
+				cfg_err(x, s, path, "invalid value \"%.40s\": expected \"background\" or \"foreground\"",
+					config_setting_get_string(s));
+				break;
+			}
+			*(enum cg_role *)(base + o->off) = r;
+			break;
+		}
+		case OPT_CGLIST:
+			cfg_cgroups(x, s, (struct cgroup_trim *)base);
+			break;
 		}
 		if (has && o->has)
 			*has |= o->has;
@@ -488,6 +706,7 @@ type_err:
 			o->type == OPT_FLOAT ? "a number" :
 			o->type == OPT_GROUP ? "a group { ... }" :
 			o->type == OPT_STRLIST ? "an array of strings [ ... ]" :
+			o->type == OPT_SIZE ? "a size (bytes, or a string like \"64M\")" :
 			"a string",
 			cfg_type_name(type));
 	}
@@ -522,6 +741,8 @@ static int cfg_finish(struct cfg_ctx *x, config_t *cf, struct config *nc)
 			"must not be smaller than pressure.rearm_delay_ms (%u)",
 			nc->rearm_delay_ms);
 	}
+	/* the section switches the trimming on */
+	nc->cgtrim.enabled = config_lookup(cf, "cgroup_trim") != NULL;
 	if (nc->cooldown_ms < config_max_window_ms(nc)) {
 		s = config_lookup(cf, "pressure.cooldown_ms");
 		if (!s)

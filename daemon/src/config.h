@@ -23,6 +23,8 @@
 #define CFG_MAX_MATCH 8
 #define CFG_NAME_LEN 32
 #define CFG_MAX_ERRORS 16
+#define CFG_MAX_CGROUPS 16	/* entries of cgroup_trim.cgroups */
+#define CFG_GLOB_LEN 256
 
 struct level {
 	char name[CFG_NAME_LEN];
@@ -39,6 +41,32 @@ struct proactive {
 	uint32_t step_mb;	/* largest step, scaled down near the target */
 	uint32_t backoff_ms;	/* pause after pressure reached the target */
 	uint32_t idle_ms;	/* only memory of VMs idle this long counts */
+};
+
+/* cgroup_trim: what a cgroup matched by an entry is to the daemon. */
+enum cg_role { CG_BACKGROUND, CG_FOREGROUND };
+
+struct cg_entry {
+	char path[CFG_GLOB_LEN];	/* glob relative to cgroup_trim.root */
+	enum cg_role role;
+};
+
+/*
+ * Proactive trimming of background cgroups through their memory.reclaim,
+ * driven by each cgroup's own memory.pressure (TMO/Senpai control law, see
+ * cgtrim.h). Off unless the cgroup_trim section is present.
+ */
+struct cgroup_trim {
+	bool enabled;			/* the section is in the file */
+	char root[PATH_MAX];		/* the cgroup2 mount */
+	uint32_t interval_ms;		/* one step per cgroup per interval */
+	double target_pct;		/* some stall, percent of the interval */
+	double ratio;			/* of memory.current, at zero pressure */
+	double max_step_ratio;		/* cap: fraction of memory.current */
+	uint64_t max_step_bytes;	/* cap in bytes, 0: none */
+	uint64_t min_bytes;		/* floor: never trimmed below */
+	size_t nentries;
+	struct cg_entry entries[CFG_MAX_CGROUPS];	/* first match wins */
 };
 
 struct config {
@@ -63,6 +91,7 @@ struct config {
 	size_t nlevels;
 	struct level levels[CFG_MAX_LEVELS];	/* index = severity - 1 */
 	struct proactive proactive;
+	struct cgroup_trim cgtrim;
 };
 
 struct cfg_error {
@@ -89,6 +118,15 @@ int config_load_string(struct config *c, const char *text, const char *name,
 		       struct cfg_diag *d);
 /* "file:line: option 'x': msg" */
 void cfg_error_format(const struct cfg_error *e, char *buf, size_t len);
+/* "background" / "foreground" */
+const char *cg_role_name(enum cg_role r);
+int cg_role_parse(const char *s, enum cg_role *r);
+/*
+ * A cgroup_trim path glob: relative (no leading '/'), no empty, "." or
+ * ".." component, no trailing '/', brackets closed, no trailing '\'.
+ * 0, or -EINVAL with the reason in why.
+ */
+int cg_glob_check(const char *s, char *why, size_t len);
 /* A cooldown shorter than a trigger window would flap; largest window in ms. */
 uint32_t config_max_window_ms(const struct config *c);
 

@@ -12,8 +12,11 @@
  *    outside ppoll(), which atomically unblocks them, so none is lost;
  *  - a trigger fd reporting POLLERR is closed and re-armed later with
  *    exponential back-off, never re-polled in a loop;
- *  - all decisions are made by the pure control law (control.c); this file
- *    only does I/O.
+ *  - all decisions are made by the pure control law (control.c, and
+ *    cgtrim.c for cgroup trimming); this file only does I/O. The one
+ *    thread besides the main one writes memory.reclaim (cgtrim_io.c) and
+ *    reports each write through an eventfd in the poll set;
+ *  - SIGUSR1 logs a status dump (level, devices, per-cgroup counters).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,12 +30,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
+#include "cgtrim.h"
+#include "cgtrim_io.h"
 #include "config.h"
 #include "control.h"
 #include "devices.h"
@@ -56,12 +62,14 @@ enum {
 #define PROC_SUPER_MAGIC_ 0x9fa0
 #define CGROUP2_SUPER_MAGIC_ 0x63677270
 
-static volatile sig_atomic_t sig_term, sig_hup;
+static volatile sig_atomic_t sig_term, sig_hup, sig_usr1;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		sig_hup = 1;
+	else if (sig == SIGUSR1)
+		sig_usr1 = 1;
 	else
 		sig_term = 1;
 }
@@ -102,6 +110,11 @@ struct gd {
 	uint64_t next_metrics;
 	uint64_t wd_usec;
 	uint64_t next_wd;
+
+	struct cgt_set cgt;		/* cgroups matched by cgroup_trim */
+	struct cgt_writer *cgw;		/* memory.reclaim writer, NULL until needed */
+	uint64_t cgt_next;		/* next glob expansion and round of steps */
+	bool cgt_root_checked;
 };
 
 static bool dry_run(const struct gd *g)
@@ -452,6 +465,218 @@ static void proactive_step(struct gd *g, uint64_t now)
 	}
 }
 
+/* --- cgroup trimming ----------------------------------------------------- */
+
+static void cgt_gone(void *ud, const struct cgt_cg *c)
+{
+	(void)ud;
+	log_debug("cgroup trim: %s gone or no longer matched; dropped%s", c->path,
+		  c->busy ? " (its write is still in progress)" : "");
+}
+
+static void cgtrim_check_root(struct gd *g)
+{
+	const char *root = g->cfg.cgtrim.root;
+	struct statfs sfs;
+
+	g->cgt_root_checked = true;
+	if (statfs(root, &sfs))
+		log_warn("cgroup trim: %s: %s; nothing will match until it exists", root,
+			 strerror(errno));
+	else if ((long)sfs.f_type != CGROUP2_SUPER_MAGIC_)
+		log_warn("cgroup trim: %s is not a cgroup2 mount; its cgroups have no memory.reclaim",
+			 root);
+}
+
+static void pct(char *buf, size_t len, double frac)
+{
+	snprintf(buf, len, "%.3f%%", 100.0 * frac);
+}
+
+static void cgtrim_write(struct gd *g, struct cgt_cg *c, uint64_t bytes,
+			 uint64_t current, double psi)
+{
+	char a[32], err[160];
+	int ret;
+
+	if (dry_run(g)) {
+		format_size(bytes, a, sizeof(a));
+		log_info("dry run: cgroup trim: %s: would write %" PRIu64 " (%s) to memory.reclaim",
+			 c->path, bytes, a);
+		cgt_done(c, 0, current, current);
+		return;
+	}
+	if (!g->cgw) {
+		g->cgw = cgt_writer_new(err, sizeof(err));
+		if (!g->cgw) {
+			log_err("cgroup trim: %s", err);
+			cgt_done(c, -ENOMEM, current, current);
+			return;
+		}
+	}
+	ret = cgt_writer_submit(g->cgw, g->cfg.cgtrim.root, c->path, bytes, current, psi);
+	if (ret) {
+		log_err("cgroup trim: %s: cannot queue the write: %s", c->path, strerror(-ret));
+		cgt_done(c, ret, current, current);
+	}
+}
+
+/* Expand the globs, then one step for each background cgroup that is due. */
+static void cgtrim_tick(struct gd *g, uint64_t now)
+{
+	const struct cgroup_trim *p = &g->cfg.cgtrim;
+	struct cgt_match m = { 0 };
+	char err[200], cur[32], ps[16], tg[16];
+	int ret;
+
+	if (!p->enabled || now < g->cgt_next)
+		return;
+	g->cgt_next = now + p->interval_ms;
+	if (!g->cgt_root_checked)
+		cgtrim_check_root(g);
+	ret = cgt_expand(p, &m);
+	if (ret) {
+		log_warn("cgroup trim: expanding the globs failed: %s", strerror(-ret));
+		cgt_match_free(&m);
+		return;
+	}
+	ret = cgt_sync(&g->cgt, (const char *const *)m.paths, m.roles, m.entry, m.n, now,
+		       cgt_gone, g);
+	cgt_match_free(&m);
+	if (ret == -ENOSPC && !g->cgt.full_warned) {
+		log_warn("cgroup trim: more than %d cgroups matched; the others are left alone",
+			 CGT_MAX_CGROUPS);
+		g->cgt.full_warned = true;
+	}
+	pct(tg, sizeof(tg), p->target_pct / 100.0);
+	for (size_t i = 0; i < g->cgt.n;) {
+		struct cgt_cg *c = &g->cgt.v[i];
+		struct cgt_sample s = { .ok = false };
+		enum cgt_why why;
+		uint64_t bytes;
+		double psi;
+
+		if (c->fresh)
+			log_debug("cgroup trim: following %s (%s, cgroups[%u] \"%s\")", c->path,
+				  cg_role_name(c->role), c->entry, p->entries[c->entry].path);
+		c->fresh = false;
+		/* foreground: never read, never written; not due: nothing to read */
+		if (c->role == CG_FOREGROUND || (c->have_sample && now < c->next_at)) {
+			i++;
+			continue;
+		}
+		ret = cgt_read(p->root, c->path, &s, err, sizeof(err));
+		if (ret && ret != -ENOENT) {
+			if (!c->warned)
+				log_warn("cgroup trim: %s: %s; not trimmed (memory controller not enabled for it?)",
+					 c->path, err);
+			c->warned = true;
+			i++;
+			continue;
+		}
+		if (!ret && c->warned) {
+			log_info("cgroup trim: %s: memory files readable again", c->path);
+			c->warned = false;
+		}
+		why = cgt_step(c, p, &s, now, &bytes, &psi);
+		if (why == CGT_GONE) {
+			cgt_gone(g, c);
+			cgt_remove(&g->cgt, i);
+			continue;
+		}
+		if (why == CGT_WRITE) {
+			cgtrim_write(g, c, bytes, s.current, psi);
+		} else if (why != CGT_NOT_DUE) {
+			format_size(s.current, cur, sizeof(cur));
+			pct(ps, sizeof(ps), psi);
+			log_debug("cgroup trim: %s: psi %s, target %s, memory.current %s: no write (%s)",
+				  c->path, why == CGT_FIRST || why == CGT_RESET || why == CGT_BUSY ? "-" : ps,
+				  tg, cur, cgt_why_name(why));
+		}
+		i++;
+	}
+}
+
+/* Finished memory.reclaim writes: counters and the step's log line. */
+static void cgtrim_collect(struct gd *g)
+{
+	struct cgt_job *j, *next;
+	char ps[16], tg[16], cur[32], asked[32], drop[32];
+
+	if (!g->cgw)
+		return;
+	pct(tg, sizeof(tg), g->cfg.cgtrim.target_pct / 100.0);
+	for (j = cgt_writer_collect(g->cgw); j; j = next) {
+		struct cgt_cg *c = cgt_find(&g->cgt, j->rel);
+		bool grew = j->after > j->before;
+
+		next = j->next;
+		if (c)
+			cgt_done(c, j->result, j->before, j->after);
+		pct(ps, sizeof(ps), j->psi);
+		format_size(j->before, cur, sizeof(cur));
+		format_size(j->bytes, asked, sizeof(asked));
+		format_size(grew ? j->after - j->before : j->before - j->after, drop, sizeof(drop));
+		if (j->result == 0 || j->result == -EAGAIN)
+			log_debug("cgroup trim: %s: psi %s < %s, memory.current %s, asked %s, %s %s (%" PRIu64 " -> %" PRIu64 " bytes) in %" PRIu64 " ms%s",
+				  j->rel, ps, tg, cur, asked, grew ? "grew" : "dropped", drop,
+				  j->before, j->after, j->took_ms,
+				  j->result ? ", EAGAIN (reclaimed less than asked)" : "");
+		else if (!c || c->n.errors == 1)
+			log_warn("cgroup trim: %s: writing %" PRIu64 " to memory.reclaim failed: %s%s",
+				 j->rel, j->bytes, strerror(-j->result),
+				 c ? " (further failures of this cgroup at debug level)" : "");
+		else
+			log_debug("cgroup trim: %s: writing %" PRIu64 " to memory.reclaim failed: %s",
+				  j->rel, j->bytes, strerror(-j->result));
+		free(j);
+	}
+}
+
+static void dump_status(struct gd *g)
+{
+	const struct cgroup_trim *p = &g->cfg.cgtrim;
+	char a[32], d[32], cur[32], ps[16];
+
+	log_info("status: pressure level %s, %zu device%s, %s%s, %u level change%s, proactive trimming %s (%" PRIu64 " bytes asked)",
+		 level_name(g, g->ctl.level), g->ndev, g->ndev == 1 ? "" : "s",
+		 g->fallback ? "polling PSI averages" : "PSI triggers armed",
+		 dry_run(g) ? " (dry run)" : "", g->ctl.changes, g->ctl.changes == 1 ? "" : "s",
+		 g->cfg.proactive.enabled ? "on" : "off", g->ctl.pro_trimmed);
+	if (!p->enabled) {
+		log_info("status: cgroup trimming off");
+		return;
+	}
+	log_info("status: cgroup trimming every %u ms under %s, target %.3f%%, ratio %g: %zu cgroup%s followed",
+		 p->interval_ms, p->root, p->target_pct, p->ratio, g->cgt.n,
+		 g->cgt.n == 1 ? "" : "s");
+	for (size_t i = 0; i < g->cgt.n; i++) {
+		const struct cgt_cg *c = &g->cgt.v[i];
+		const struct cgt_counters *n = &c->n;
+		char path[PATH_MAX], buf[64];
+		uint64_t v;
+
+		/* read now, for the foreground ones too */
+		if (path_fmt(path, sizeof(path), "%s/%s/memory.current", p->root, c->path) ||
+		    read_text(path, buf, sizeof(buf)) || parse_u64(buf, &v))
+			snprintf(cur, sizeof(cur), "-");
+		else
+			format_size(v, cur, sizeof(cur));
+		if (c->role == CG_FOREGROUND) {
+			log_info("status: cgroup %s (foreground): memory.current %s, never trimmed",
+				 c->path, cur);
+			continue;
+		}
+		format_size(n->asked, a, sizeof(a));
+		format_size(n->dropped, d, sizeof(d));
+		pct(ps, sizeof(ps), c->last_psi);
+		log_info("status: cgroup %s (background): memory.current %s, last psi %s, steps %" PRIu64 ", writes %" PRIu64 " (%s asked, memory.current dropped %s), EAGAIN %" PRIu64 ", errors %" PRIu64 ", skipped: busy %" PRIu64 ", after EAGAIN %" PRIu64 ", at target %" PRIu64 ", at floor %" PRIu64 ", PSI resets %" PRIu64 "%s",
+			 c->path, cur, ps, n->steps, n->writes, a, d, n->eagain, n->errors,
+			 n->busy, n->backoffs, n->pressure, n->floor, n->resets,
+			 c->busy ? "; a write in progress" : "");
+	}
+}
+
 static void write_metrics(struct gd *g, uint64_t now)
 {
 	struct metrics_dev md[MAX_DEVS];
@@ -460,6 +685,7 @@ static void write_metrics(struct gd *g, uint64_t now)
 		.level = g->ctl.level, .level_name = level_name(g, g->ctl.level),
 		.level_changes = g->ctl.changes, .fallback = g->fallback,
 		.proactive_bytes = g->ctl.pro_trimmed, .ndev = g->ndev, .devs = md,
+		.cgt = g->cfg.cgtrim.enabled ? &g->cgt : NULL,
 	};
 	int ret;
 
@@ -548,6 +774,14 @@ static void reload(struct gd *g, uint64_t now)
 			     false, dry_run(g));
 	g->applied = g->ctl.level;
 	g->next_metrics = now;
+	/* cgroups: re-expanded at once; known ones keep their state */
+	g->cgt_root_checked = false;
+	g->cgt_next = now;
+	if (!g->cfg.cgtrim.enabled && g->cgt.n) {
+		log_info("cgroup trimming off: %zu cgroup%s no longer followed", g->cgt.n,
+			 g->cgt.n == 1 ? "" : "s");
+		cgt_sync(&g->cgt, NULL, NULL, NULL, 0, now, NULL, NULL);
+	}
 	log_info("configuration reloaded from %s", g->cfg_path);
 out:
 	sd_notify(0, "READY=1");
@@ -583,17 +817,19 @@ static int64_t next_timeout(const struct gd *g, uint64_t now)
 		min_timeout(&t, until(g->next_metrics, now));
 	if (g->wd_usec)
 		min_timeout(&t, until(g->next_wd, now));
+	if (g->cfg.cgtrim.enabled)
+		min_timeout(&t, until(g->cgt_next, now));
 	return t;
 }
 
 static int run(struct gd *g, const sigset_t *unblocked)
 {
-	struct pollfd pfd[CFG_MAX_LEVELS + 1];
+	struct pollfd pfd[CFG_MAX_LEVELS + 2];
 
 	for (;;) {
 		uint64_t now = now_ms();
 		struct timespec ts, *tsp = NULL;
-		size_t n = 0, udev_slot = SIZE_MAX;
+		size_t n = 0, udev_slot = SIZE_MAX, cgw_slot = SIZE_MAX;
 		int64_t timeout;
 		int ret;
 
@@ -602,6 +838,10 @@ static int run(struct gd *g, const sigset_t *unblocked)
 		if (sig_hup) {
 			sig_hup = 0;
 			reload(g, now);
+		}
+		if (sig_usr1) {
+			sig_usr1 = 0;
+			dump_status(g);
 		}
 		for (size_t i = 0; i < g->ntrig; i++) {
 			pfd[n].fd = g->trig[i].fd;	/* -1 entries are ignored by poll */
@@ -612,6 +852,13 @@ static int run(struct gd *g, const sigset_t *unblocked)
 		if (devscan_fd(g->ds) >= 0) {
 			udev_slot = n;
 			pfd[n].fd = devscan_fd(g->ds);
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+		if (cgt_writer_fd(g->cgw) >= 0) {
+			cgw_slot = n;
+			pfd[n].fd = cgt_writer_fd(g->cgw);
 			pfd[n].events = POLLIN;
 			pfd[n].revents = 0;
 			n++;
@@ -644,6 +891,8 @@ static int run(struct gd *g, const sigset_t *unblocked)
 		}
 		if (udev_slot != SIZE_MAX && (pfd[udev_slot].revents & POLLIN))
 			devscan_dispatch(g->ds, dev_event, g);
+		if (cgw_slot != SIZE_MAX && (pfd[cgw_slot].revents & POLLIN))
+			cgtrim_collect(g);
 		for (size_t i = 0; i < g->ntrig; i++)
 			trig_retry(g, &g->trig[i], now);
 		fallback_poll(g, now);
@@ -651,6 +900,7 @@ static int run(struct gd *g, const sigset_t *unblocked)
 		apply_level(g);
 		g->fired_us = 0;
 		proactive_step(g, now);
+		cgtrim_tick(g, now);
 		if (g->cfg.metrics_file[0] && now >= g->next_metrics)
 			write_metrics(g, now);
 		if (g->wd_usec && now >= g->next_wd) {
@@ -738,8 +988,12 @@ int main(int argc, char **argv)
 		return EXIT_CONFIG;
 	apply_log_level(&g);
 	if (check_only) {
-		printf("%s: OK (%zu level%s)\n", g.cfg_path, g.cfg.nlevels,
+		printf("%s: OK (%zu level%s", g.cfg_path, g.cfg.nlevels,
 		       g.cfg.nlevels == 1 ? "" : "s");
+		if (g.cfg.cgtrim.enabled)
+			printf(", cgroup trimming: %zu entr%s every %u ms", g.cfg.cgtrim.nentries,
+			       g.cfg.cgtrim.nentries == 1 ? "y" : "ies", g.cfg.cgtrim.interval_ms);
+		printf(")\n");
 		return EXIT_OK;
 	}
 
@@ -748,15 +1002,17 @@ int main(int argc, char **argv)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &block, &unblocked) ||
 	    sigaction(SIGTERM, &sa, NULL) || sigaction(SIGINT, &sa, NULL) ||
-	    sigaction(SIGHUP, &sa, NULL)) {
+	    sigaction(SIGHUP, &sa, NULL) || sigaction(SIGUSR1, &sa, NULL)) {
 		log_err("signal setup failed: %s", strerror(errno));
 		return EXIT_RUNTIME;
 	}
 	sigdelset(&unblocked, SIGTERM);
 	sigdelset(&unblocked, SIGINT);
 	sigdelset(&unblocked, SIGHUP);
+	sigdelset(&unblocked, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 
 	/*
@@ -795,11 +1051,13 @@ int main(int argc, char **argv)
 	if (sd_watchdog_enabled(0, &g.wd_usec) <= 0)
 		g.wd_usec = 0;
 	g.next_wd = now;
+	g.cgt_next = now;
 	sd_notify(0, "READY=1");
 	notify_status(&g);
-	log_info("running%s: %zu level%s, cool-down %u ms%s", dry_run(&g) ? " (dry run)" : "",
+	log_info("running%s: %zu level%s, cool-down %u ms%s%s", dry_run(&g) ? " (dry run)" : "",
 		 g.cfg.nlevels, g.cfg.nlevels == 1 ? "" : "s", g.cfg.cooldown_ms,
-		 g.cfg.proactive.enabled ? ", proactive trimming on" : "");
+		 g.cfg.proactive.enabled ? ", proactive trimming on" : "",
+		 g.cfg.cgtrim.enabled ? ", cgroup trimming on" : "");
 
 	ret = run(&g, &unblocked);
 
@@ -810,5 +1068,7 @@ int main(int argc, char **argv)
 		free(g.devs[i]);
 	trig_close_all(&g);
 	devscan_free(g.ds);
+	cgt_writer_free(g.cgw);
+	cgt_set_free(&g.cgt);
 	return ret;
 }

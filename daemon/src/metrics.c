@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,55 @@ static void prom_label(FILE *f, const char *s)
 			fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+static void metrics_cgtrim(FILE *f, const struct cgt_set *set)
+{
+#define CGT_M(n, t, h, field) { "gemreclaim_cgroup_trim_" n, t, h, offsetof(struct cgt_counters, field) }
+	static const struct {
+		const char *name, *type, *help;
+		size_t off;
+	} ms[] = {
+		CGT_M("writes_total", "counter", "memory.reclaim writes issued.", writes),
+		CGT_M("asked_bytes_total", "counter", "Bytes asked of memory.reclaim.", asked),
+		CGT_M("dropped_bytes_total", "counter", "Drops of memory.current over the writes.", dropped),
+		CGT_M("eagain_total", "counter", "Writes that returned EAGAIN (less reclaimed than asked).", eagain),
+		CGT_M("errors_total", "counter", "Writes that failed otherwise.", errors),
+		CGT_M("busy_total", "counter", "Steps skipped: the previous write was in progress.", busy),
+		CGT_M("pressure_total", "counter", "Steps with pressure at or above the target.", pressure),
+	};
+#undef CGT_M
+
+	for (size_t k = 0; k < sizeof(ms) / sizeof(ms[0]); k++) {
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", ms[k].name, ms[k].help, ms[k].name,
+			ms[k].type);
+		for (size_t i = 0; i < set->n; i++) {
+			const struct cgt_cg *c = &set->v[i];
+
+			fprintf(f, "%s{cgroup=", ms[k].name);
+			prom_label(f, c->path);
+			fprintf(f, ",role=\"%s\"} %" PRIu64 "\n", cg_role_name(c->role),
+				*(const uint64_t *)((const char *)&c->n + ms[k].off));
+		}
+	}
+	fputs("# HELP gemreclaim_cgroup_trim_psi Last \"some\" stall fraction measured over an interval.\n"
+	      "# TYPE gemreclaim_cgroup_trim_psi gauge\n", f);
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->v[i].role == CG_FOREGROUND)
+			continue;
+		fputs("gemreclaim_cgroup_trim_psi{cgroup=", f);
+		prom_label(f, set->v[i].path);
+		fprintf(f, "} %.6f\n", set->v[i].last_psi);
+	}
+	fputs("# HELP gemreclaim_cgroup_trim_memory_current_bytes memory.current as last read.\n"
+	      "# TYPE gemreclaim_cgroup_trim_memory_current_bytes gauge\n", f);
+	for (size_t i = 0; i < set->n; i++) {
+		if (set->v[i].role == CG_FOREGROUND)
+			continue;
+		fputs("gemreclaim_cgroup_trim_memory_current_bytes{cgroup=", f);
+		prom_label(f, set->v[i].path);
+		fprintf(f, "} %" PRIu64 "\n", set->v[i].last_current);
+	}
 }
 
 int metrics_format(FILE *f, const struct metrics_state *m)
@@ -90,6 +140,8 @@ int metrics_format(FILE *f, const struct metrics_state *m)
 			fprintf(f, "} %" PRIu64 "\n", s->e[k].num);
 		}
 	}
+	if (m->cgt)
+		metrics_cgtrim(f, m->cgt);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cgtrim.h"
 #include "knobs.h"
 #include "table.h"
 
@@ -28,6 +29,7 @@ struct metrics_state {
 	uint64_t proactive_bytes;
 	size_t ndev;
 	const struct metrics_dev *devs;
+	const struct cgt_set *cgt;	/* cgroup trimming, NULL when off */
 };
 
 int metrics_format(FILE *f, const struct metrics_state *m);

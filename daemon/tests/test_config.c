@@ -258,6 +258,157 @@ static void config_file_error_names_file(void **state)
 	free(c);
 }
 
+/* Passes when cgroup_trim is off without its section and a full section sets every field. */
+static void config_cgtrim_valid(void **state)
+{
+	struct config *c = cfg_new();
+	struct cfg_diag d;
+	char buf[512];
+
+	(void)state;
+	assert_false(c->cgtrim.enabled);
+	assert_string_equal(c->cgtrim.root, "/sys/fs/cgroup");
+	assert_int_equal(c->cgtrim.interval_ms, 6000);
+	assert_float_equal(c->cgtrim.target_pct, 0.1, 1e-12);
+	assert_float_equal(c->cgtrim.ratio, 0.0005, 1e-12);
+	assert_float_equal(c->cgtrim.max_step_ratio, 0.01, 1e-12);
+	assert_int_equal(c->cgtrim.max_step_bytes, 0);
+	assert_int_equal(c->cgtrim.min_bytes, 0);
+	assert_int_equal(config_load_string(c, "dry_run = false;\n", "t.conf", &d), 0);
+	assert_false(c->cgtrim.enabled);
+	if (config_load_string(c,
+		"cgroup_trim = {\n"
+		"  root = \"/sys/fs/cgroup/\";\n"
+		"  interval_ms = 500;\n"
+		"  target_pct = 2.5;\n"
+		"  ratio = 1;\n"
+		"  max_step_ratio = 0.05;\n"
+		"  max_step_bytes = \"64M\";\n"
+		"  min_bytes = 8589934592L;\n"
+		"  cgroups = (\n"
+		"    { path = \"user.slice/user-*.slice/user@*.service/app.slice/*.scope\"; role = \"background\"; },\n"
+		"    { path = \"app.slice/[a-c]?x\\\\*\"; role = \"foreground\"; }\n"
+		"  );\n"
+		"};\n", "t.conf", &d)) {
+		cfg_error_format(&d.e[0], buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+	assert_true(c->cgtrim.enabled);
+	assert_string_equal(c->cgtrim.root, "/sys/fs/cgroup/");
+	assert_int_equal(c->cgtrim.interval_ms, 500);
+	assert_float_equal(c->cgtrim.target_pct, 2.5, 1e-12);
+	assert_float_equal(c->cgtrim.ratio, 1.0, 1e-12);
+	assert_float_equal(c->cgtrim.max_step_ratio, 0.05, 1e-12);
+	assert_int_equal(c->cgtrim.max_step_bytes, 64ull << 20);
+	assert_int_equal(c->cgtrim.min_bytes, 8ull << 30);
+	assert_int_equal(c->cgtrim.nentries, 2);
+	assert_string_equal(c->cgtrim.entries[0].path,
+			    "user.slice/user-*.slice/user@*.service/app.slice/*.scope");
+	assert_int_equal(c->cgtrim.entries[0].role, CG_BACKGROUND);
+	assert_string_equal(c->cgtrim.entries[1].path, "app.slice/[a-c]?x\\*");
+	assert_int_equal(c->cgtrim.entries[1].role, CG_FOREGROUND);
+	/* sizes as plain integers, defaults kept for what is not given */
+	assert_int_equal(config_load_string(c,
+		"cgroup_trim = { min_bytes = 4096; cgroups = ( { path = \"a\"; role = \"background\"; } ); };\n",
+		"t.conf", &d), 0);
+	assert_int_equal(c->cgtrim.min_bytes, 4096);
+	assert_int_equal(c->cgtrim.interval_ms, 6000);
+	assert_int_equal(c->cgtrim.nentries, 1);
+	/* a reload without the section turns it off */
+	assert_int_equal(config_load_string(c, "dry_run = false;\n", "t.conf", &d), 0);
+	assert_false(c->cgtrim.enabled);
+	free(c);
+}
+
+#define CGT_ONE "cgroups = ( { path = \"app.slice/*\"; role = \"background\"; } );"
+
+/* Passes when each bad cgroup_trim value is named with its line and option. */
+static void config_cgtrim_errors(void **state)
+{
+	(void)state;
+	expect_error("cgroup_trim = {\n ratio = 0;\n " CGT_ONE " };\n", 2, "cgroup_trim.ratio",
+		     "out of range (0, 1]");
+	expect_error("cgroup_trim = {\n ratio = 1.5;\n " CGT_ONE " };\n", 2, "cgroup_trim.ratio",
+		     "out of range (0, 1]");
+	expect_error("cgroup_trim = {\n ratio = -0.1;\n " CGT_ONE " };\n", 2, "cgroup_trim.ratio",
+		     "out of range");
+	expect_error("cgroup_trim = {\n\n target_pct = 0;\n " CGT_ONE " };\n", 3,
+		     "cgroup_trim.target_pct", "out of range (0, 100]");
+	expect_error("cgroup_trim = { target_pct = -1.0; " CGT_ONE " };\n", 1,
+		     "cgroup_trim.target_pct", "out of range");
+	expect_error("cgroup_trim = {\n interval_ms = 499;\n " CGT_ONE " };\n", 2,
+		     "cgroup_trim.interval_ms", "out of range [500, 3600000]");
+	expect_error("cgroup_trim = { max_step_ratio = 0.0; " CGT_ONE " };\n", 1,
+		     "cgroup_trim.max_step_ratio", "out of range (0, 1]");
+	expect_error("cgroup_trim = {\n min_bytes = \"12Q\";\n " CGT_ONE " };\n", 2,
+		     "cgroup_trim.min_bytes", "invalid size \"12Q\"");
+	expect_error("cgroup_trim = { min_bytes = -1; " CGT_ONE " };\n", 1,
+		     "cgroup_trim.min_bytes", "out of range");
+	expect_error("cgroup_trim = { max_step_bytes = true; " CGT_ONE " };\n", 1,
+		     "cgroup_trim.max_step_bytes", "expected a size");
+	expect_error("cgroup_trim = { max_step_bytes = \"2P\"; " CGT_ONE " };\n", 1,
+		     "cgroup_trim.max_step_bytes", "out of range");
+	expect_error("cgroup_trim = { root = \"sys/fs/cgroup\"; " CGT_ONE " };\n", 1,
+		     "cgroup_trim.root", "absolute path");
+	expect_error("cgroup_trim = { ratio = 0.5;\n};\n", 1, "cgroup_trim.cgroups",
+		     "missing required option");
+	expect_error("cgroup_trim = {\n cgroups = ( );\n};\n", 2, "cgroup_trim.cgroups", "empty");
+	expect_error("cgroup_trim = {\n cgroups = \"app.slice\";\n};\n", 2, "cgroup_trim.cgroups",
+		     "expected a list of groups");
+	expect_error("cgroup_trim = 1;\n", 1, "cgroup_trim", "expected a group");
+	expect_error("cgroup_trim = { cgroups = (\n { path = \"a\"; role = \"idle\"; } ); };\n", 2,
+		     "cgroup_trim.cgroups[0].role", "expected \"background\" or \"foreground\"");
+	expect_error("cgroup_trim = { cgroups = (\n { path = \"a\"; role = 1; } ); };\n", 2,
+		     "cgroup_trim.cgroups[0].role", "expected a string");
+	expect_error("cgroup_trim = { cgroups = (\n { path = \"a\"; } ); };\n", 2,
+		     "cgroup_trim.cgroups[0].role", "missing required option");
+	expect_error("cgroup_trim = { cgroups = (\n { role = \"foreground\"; } ); };\n", 2,
+		     "cgroup_trim.cgroups[0].path", "missing required option");
+	expect_error("cgroup_trim = { cgroups = (\n { path = \"a\"; role = \"background\"; prio = 3; } ); };\n",
+		     2, "cgroup_trim.cgroups[0].prio", "unknown option");
+	expect_error("cgroup_trim = { interval = 5000; " CGT_ONE " };\n", 1, "cgroup_trim.interval",
+		     "unknown option");
+	expect_error("cgroup_trim = { cgroups = ( { path = \"a\"; role = \"background\"; },\n"
+		     "  { path = \"a\"; role = \"foreground\"; } ); };\n", 2, "cgroup_trim.cgroups[1]",
+		     "listed twice");
+	/* duplicate keys: libconfig refuses them as a syntax error at their line */
+	expect_error("cgroup_trim = {\n ratio = 0.5;\n ratio = 0.2;\n " CGT_ONE " };\n", 3, "",
+		     "duplicate setting name");
+}
+
+/* Passes when bad globs are refused with the reason. */
+static void config_cgtrim_bad_globs(void **state)
+{
+	static const struct { const char *glob, *why; } bad[] = {
+		{ "", "must not be empty" },
+		{ "/sys/fs/cgroup/app.slice/*", "no leading '/'" },
+		{ "app.slice/../system.slice", "'..'" },
+		{ "./app.slice", "'.'" },
+		{ "app.slice//x", "empty" },
+		{ "app.slice/", "trailing '/'" },
+		{ "app.slice/[ab", "unmatched '['" },
+		{ "app.slice/[a/b]", "unmatched '['" },
+		{ "app.slice/x\\\\", "trailing '\\'" },
+	};
+	char text[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "cgroup_trim = {\n cgroups = (\n  { path = \"%s\"; role = \"background\"; }\n );\n};\n",
+			 bad[i].glob);
+		expect_error(text, 3, "cgroup_trim.cgroups[0].path", bad[i].why);
+	}
+	/* and the ones that are fine */
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const good[] = { "a", "app.slice/*", "x/[]a]/y", "x/[!ab]*/*.scope" };
+		char why[128];
+
+		if (cg_glob_check(good[i], why, sizeof(why)))
+			fail_msg("%s refused: %s", good[i], why);
+	}
+}
+
 TEST_SUITE(config)
 {
 	static const struct CMUnitTest tests[] = {
@@ -274,6 +425,9 @@ TEST_SUITE(config)
 		cmocka_unit_test(config_failed_reload_keeps_old),
 		cmocka_unit_test(config_missing_file),
 		cmocka_unit_test(config_file_error_names_file),
+		cmocka_unit_test(config_cgtrim_valid),
+		cmocka_unit_test(config_cgtrim_errors),
+		cmocka_unit_test(config_cgtrim_bad_globs),
 	};
 	TEST_SUITE_BODY(tests);
 }

@@ -95,7 +95,7 @@ char *read_file(const char *dir, const char *rel)
 int main(void)
 {
 	const struct CMUnitTest *(*suites[])(size_t *) = {
-		psi_tests, table_tests, cgroup_tests, config_tests, control_tests,
+		psi_tests, table_tests, cgroup_tests, config_tests, control_tests, cgtrim_tests,
 		knobs_tests, metrics_tests,
 	};
 	struct CMUnitTest *all = NULL;

@@ -24,6 +24,7 @@ TEST_SUITE(table);
 TEST_SUITE(cgroup);
 TEST_SUITE(config);
 TEST_SUITE(control);
+TEST_SUITE(cgtrim);
 TEST_SUITE(knobs);
 TEST_SUITE(metrics);
 
