@@ -623,8 +623,9 @@ static void cgtrim_collect(struct gd *g)
 				  j->before, j->after, j->took_ms,
 				  j->result ? ", EAGAIN (reclaimed less than asked)" : "");
 		else if (!c || c->n.errors == 1)
-			log_warn("cgroup trim: %s: writing %" PRIu64 " to memory.reclaim failed: %s%s",
+			log_warn("cgroup trim: %s: writing %" PRIu64 " to memory.reclaim failed: %s%s%s",
 				 j->rel, j->bytes, strerror(-j->result),
+				 j->result == -EROFS ? " (a read-only cgroupfs: ProtectControlGroups=yes in the unit?)" : "",
 				 c ? " (further failures of this cgroup at debug level)" : "");
 		else
 			log_debug("cgroup trim: %s: writing %" PRIu64 " to memory.reclaim failed: %s",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,6 +321,44 @@ static void config_cgtrim_valid(void **state)
 	free(c);
 }
 
+/*
+ * Passes when the commented-out cgroup_trim section of the shipped file,
+ * uncommented, loads and shows the built-in defaults (entries aside).
+ */
+static void config_shipped_cgtrim(void **state)
+{
+	struct config *c = cfg_new(), *def = cfg_new();
+	FILE *f = fopen(GR_SRCDIR "/../etc/gemreclaimd.conf", "r");
+	char line[512], *text = calloc(1, 65536), buf[512];
+	bool in = false;
+	struct cfg_diag d;
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(text);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "#cgroup_trim = {", 16) == 0)
+			in = true;
+		if (in && line[0] == '#')
+			strncat(text, line + 1, 65535 - strlen(text));
+	}
+	fclose(f);
+	assert_true(in);
+	if (config_load_string(c, text, "gemreclaimd.conf", &d)) {
+		cfg_error_format(&d.e[0], buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+	assert_true(c->cgtrim.enabled);
+	assert_true(c->cgtrim.nentries >= 1);
+	c->cgtrim.enabled = false;
+	c->cgtrim.nentries = 0;
+	memset(c->cgtrim.entries, 0, sizeof(c->cgtrim.entries));
+	assert_memory_equal(&c->cgtrim, &def->cgtrim, sizeof(c->cgtrim));
+	free(text);
+	free(c);
+	free(def);
+}
+
 #define CGT_ONE "cgroups = ( { path = \"app.slice/*\"; role = \"background\"; } );"
 
 /* Passes when each bad cgroup_trim value is named with its line and option. */
@@ -426,6 +465,7 @@ TEST_SUITE(config)
 		cmocka_unit_test(config_missing_file),
 		cmocka_unit_test(config_file_error_names_file),
 		cmocka_unit_test(config_cgtrim_valid),
+		cmocka_unit_test(config_shipped_cgtrim),
 		cmocka_unit_test(config_cgtrim_errors),
 		cmocka_unit_test(config_cgtrim_bad_globs),
 	};

@@ -19,6 +19,8 @@
 #   "never trimmed");
 # - a cgroup created under the parent is picked up at the next expansion and
 #   dropped quietly (debug line) once removed;
+# - a SIGHUP with a bad ratio is refused with file:line, the daemon goes on
+#   with its running configuration (SIGUSR1's status still lists both);
 # - both apps then verify every word by GPU and CPU with 0 mismatches.
 # Were fg trimmed, its memory.current would drop with bg's and the test
 # would fail; were nothing trimmed, bg's would stay and it would fail too.
@@ -194,6 +196,16 @@ wait_line $LOG 'cgroup trim: gr-cgtrim/new gone' 10
 grep -q 'warning: cgroup trim: gr-cgtrim/new' $LOG && { cat $LOG; fail "a vanished cgroup gave a warning"; }
 note "$(grep 'gr-cgtrim/new' $LOG | tr '\n' ';')"
 
+# a bad reload keeps the running configuration (and the daemon)
+cp $conf $conf.good
+sed -i 's/^  ratio = 0.25;/  ratio = 1.5;/' $conf
+kill -HUP $daemon
+wait_line $LOG 'keeping the previous configuration' 10
+grep -q "$conf:[0-9]*: option 'cgroup_trim.ratio': value 1.5 out of range (0, 1]" $LOG ||
+	{ cat $LOG; fail "no file:line error for the bad ratio"; }
+kill -0 $daemon || fail "gemreclaimd died on a bad reload"
+cp $conf.good $conf
+
 # status dump on SIGUSR1
 kill -USR1 $daemon
 wait_line $LOG 'status: cgroup gr-cgtrim/bg' 10
@@ -206,8 +218,10 @@ kill -TERM $daemon
 wait $daemon
 expect_eq "gemreclaimd exit status" "$?" 0
 daemon=
-if grep -qE '^gemreclaimd: (warning|error):' $LOG; then
-	grep -E '^gemreclaimd: (warning|error):' $LOG
+# (but the bad reload's)
+grep -E '^gemreclaimd: (warning|error):' $LOG | grep -v "$conf:\|configuration rejected" >/tmp/cgtrim-warn
+if [ -s /tmp/cgtrim-warn ]; then
+	cat /tmp/cgtrim-warn
 	fail "gemreclaimd logged warnings or errors"
 fi
 
