@@ -5,9 +5,10 @@
  * Event loop rules:
  *  - one poll set (ppoll) holds one fd per PSI trigger (POLLPRI) and the
  *    udev monitor fd (POLLIN); every timer (cool-down, proactive step,
- *    trigger re-arm, fallback average polling, metrics, watchdog) is folded
- *    into the ppoll timeout, so with no pressure, no proactive mode, no
- *    metrics and no watchdog the daemon sleeps indefinitely;
+ *    trigger re-arm, fallback average polling, metrics, watchdog, cgroup
+ *    trimming round) is folded into the ppoll timeout, so with no
+ *    pressure, no proactive mode, no cgroup trimming, no metrics and no
+ *    watchdog the daemon sleeps indefinitely;
  *  - signal handlers only set sig_atomic_t flags; the signals are blocked
  *    outside ppoll(), which atomically unblocks them, so none is lost;
  *  - a trigger fd reporting POLLERR is closed and re-armed later with

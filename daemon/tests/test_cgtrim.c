@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cgtrim.h"
 #include "cgtrim_io.h"
 #include "tests.h"
+#include "util.h"
 
 #define MIB (1024ull * 1024ull)
 
@@ -482,6 +484,31 @@ static void cgtrim_io_writer(void **state)
 	tmpdir_free(dir);
 }
 
+/*
+ * Passes when freeing the writer interrupts a write that blocks (a FIFO
+ * nobody reads stands in for a long memory.reclaim) within a second.
+ */
+static void cgtrim_io_writer_interrupted(void **state)
+{
+	char *dir = tmpdir_new(), path[512], err[200];
+	struct cgt_writer *w = cgt_writer_new(err, sizeof(err));
+	struct timespec ts = { .tv_nsec = 100 * 1000000L };
+	uint64_t t0;
+
+	(void)state;
+	assert_non_null(w);
+	snprintf(path, sizeof(path), "%s/bg", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/bg/memory.reclaim", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(cgt_writer_submit(w, dir, "bg", 4096, 0, 0.0), 0);
+	nanosleep(&ts, NULL);	/* the thread is in open(2) by now */
+	t0 = now_ms();
+	cgt_writer_free(w);
+	assert_true(now_ms() - t0 < 1000);
+	tmpdir_free(dir);
+}
+
 TEST_SUITE(cgtrim)
 {
 	static const struct CMUnitTest tests[] = {
@@ -499,6 +526,7 @@ TEST_SUITE(cgtrim)
 		cmocka_unit_test(cgtrim_sync_full),
 		cmocka_unit_test(cgtrim_io_expand_read),
 		cmocka_unit_test(cgtrim_io_writer),
+		cmocka_unit_test(cgtrim_io_writer_interrupted),
 	};
 	TEST_SUITE_BODY(tests);
 }
