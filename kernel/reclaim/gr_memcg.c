@@ -17,6 +17,18 @@
  * removed, its nearest live ancestor is charged. A process moved to
  * another cgroup keeps its existing BOs where they are; new BOs follow it.
  *
+ * So a BO's memory never escapes its owner's limit, by sharing or
+ * otherwise; the price is that a process using another's BO (an importer,
+ * a process the fd was passed to) gets the owner's failure when the
+ * owner's cgroup can make no room: -ENOMEM from its ioctl, SIGBUS from a
+ * CPU fault (the allocation mask has __GFP_RETRY_MAYFAIL, so no OOM kill).
+ * Charging the toucher instead would let a process put its memory on
+ * someone else's bill. Two ways in are not the core's: swapoff, and swap
+ * readahead triggered by another process, charge the swap record's memcg
+ * if it is online and the current task's otherwise. memory.high is
+ * enforced on the task that allocates, so pages a kernel thread or
+ * another process brings in for the owner do not throttle the owner.
+ *
  * The shrinker is %SHRINKER_MEMCG_AWARE. For each memcg with BOs, a device
  * keeps a &struct gr_memcg_acct: the pages of those BOs per accounting
  * class (the classes count_objects adds up, see DOC: Shrinker). The record
@@ -35,16 +47,26 @@
  * with the memcg whose list holds it, and scan_objects takes only BOs whose
  * record carries the stamp of the memcg being reclaimed.
  *
- * Not NUMA-aware: a record is on the list of the node its slab object is
- * on, so on a multi-node machine the shrinker is called for a memcg's BOs
- * from the reclaim of that node (memcg limit reclaim visits every node).
+ * Memcg-scoped passes swap out only within the memcg's swap allowance
+ * (memory.swap.max up the tree), as page reclaim does for anonymous pages.
+ *
+ * Limits: the per-memcg lists need kmem accounting (the default; with
+ * cgroup.memory=nokmem the shrinker is not memcg-aware and only global
+ * reclaim reaches BOs). Not NUMA-aware: a record is on the list of the
+ * node its slab object is on, so on a multi-node machine memcg limit
+ * reclaim (which visits every node) reaches it, but a node's kswapd only
+ * if the record is on that node. A memcg's pass walks the device's BO
+ * lists and skips the BOs of other memcgs. While a cgroup is being
+ * removed, one pass may stamp its parent's records with it.
  */
 
 #include <linux/cgroup.h>
 #include <linux/memcontrol.h>
+#include <linux/page_counter.h>
 #include <linux/sched/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 
 #include "gr_memcg.h"
 
@@ -73,6 +95,15 @@ struct gr_memcg_acct {
 
 static struct kmem_cache *gr_memcg_cache;
 
+/* A reference on @memcg for a new holder (mem_cgroup_put() drops it). */
+static void gr_memcg_get(struct mem_cgroup *memcg)
+{
+#ifdef CONFIG_MEMCG
+	if (memcg)
+		css_get(&memcg->css);
+#endif
+}
+
 /**
  * gr_memcg_cache_init() - create the slab cache of the records
  *
@@ -94,6 +125,31 @@ void gr_memcg_cache_exit(void)
 }
 
 /**
+ * gr_memcgs_possible() - can a device's accounting be per memcg
+ *
+ * The list_lru is per memcg only with memory cgroups and kmem accounting
+ * (not cgroup.memory=nokmem); a memcg-aware shrinker without it would
+ * never get its bits set. Asked before the shrinker is allocated.
+ *
+ * Returns: true if a memcg-aware shrinker should be registered.
+ */
+bool gr_memcgs_possible(void)
+{
+	struct list_lru probe;
+	bool aware = false;
+
+	if (mem_cgroup_disabled())
+		return false;
+	if (list_lru_init_memcg(&probe, NULL))
+		return false;
+#ifdef CONFIG_MEMCG
+	aware = probe.memcg_aware;
+#endif
+	list_lru_destroy(&probe);
+	return aware;
+}
+
+/**
  * gr_memcgs_init() - set up a device's per-memcg accounting
  * @mcs: the accounting
  * @shrinker: the device's shrinker, allocated and not yet registered
@@ -104,6 +160,9 @@ int gr_memcgs_init(struct gr_memcgs *mcs, struct shrinker *shrinker)
 {
 	spin_lock_init(&mcs->lock);
 	hash_init(mcs->table);
+	/* Without a memcg-aware shrinker, one list: no bit to set. */
+	if (!(shrinker->flags & SHRINKER_MEMCG_AWARE))
+		return list_lru_init(&mcs->lru);
 	return list_lru_init_memcg(&mcs->lru, shrinker);
 }
 
@@ -151,7 +210,8 @@ static struct gr_memcg_acct *gr_memcg_acct_find(struct gr_memcgs *mcs,
  * @mcs: the device's accounting
  * @memcg: the memcg (a reference is taken for a new record), or NULL
  *
- * Context: process context, may sleep (allocates).
+ * Context: process context, may sleep (allocates, charging @memcg, with
+ * no OOM kill).
  * Returns: the record, with a user added, or ERR_PTR(-ENOMEM).
  */
 struct gr_memcg_acct *gr_memcg_acct_get(struct gr_memcgs *mcs,
@@ -171,7 +231,8 @@ struct gr_memcg_acct *gr_memcg_acct_get(struct gr_memcgs *mcs,
 	/* Charged to @memcg, so the list_lru gets a list for it. */
 	old = set_active_memcg(gr_memcg_live(memcg));
 	new = kmem_cache_alloc_lru(gr_memcg_cache, &mcs->lru,
-				   GFP_KERNEL | __GFP_ZERO);
+				   GFP_KERNEL | __GFP_RETRY_MAYFAIL |
+				   __GFP_NOWARN | __GFP_ZERO);
 	set_active_memcg(old);
 	if (!new)
 		return ERR_PTR(-ENOMEM);
@@ -185,8 +246,7 @@ struct gr_memcg_acct *gr_memcg_acct_get(struct gr_memcgs *mcs,
 	if (acct) {
 		acct->users++;
 	} else {
-		if (memcg)
-			css_get(&memcg->css);
+		gr_memcg_get(memcg);
 		hash_add(mcs->table, &new->hnode, (unsigned long)memcg);
 		acct = new;
 		new = NULL;
@@ -307,6 +367,42 @@ bool gr_memcg_acct_listed_in(const struct gr_memcg_acct *acct,
 }
 
 /**
+ * gr_memcg_swap_room() - swap space a memcg's reclaim may still use
+ * @memcg: the memcg, or NULL
+ *
+ * As mem_cgroup_get_nr_swap_pages(), which is not exported: the global
+ * free swap, bounded on cgroup v2 by memory.swap.max less memory.swap.current
+ * of @memcg and each ancestor.
+ *
+ * Returns: pages, possibly 0 or less.
+ */
+long gr_memcg_swap_room(struct mem_cgroup *memcg)
+{
+	long room = get_nr_swap_pages();
+
+#ifdef CONFIG_MEMCG
+	if (mem_cgroup_disabled() || !cgroup_subsys_on_dfl(memory_cgrp_subsys))
+		return room;
+	for (; memcg && parent_mem_cgroup(memcg); memcg = parent_mem_cgroup(memcg))
+		room = min_t(long, room, READ_ONCE(memcg->swap.max) -
+				   page_counter_read(&memcg->swap));
+#endif
+	return room;
+}
+
+/**
+ * gr_memcg_hold() - a reference on a memcg for a new holder
+ * @memcg: the memcg, or NULL
+ *
+ * Returns: @memcg.
+ */
+struct mem_cgroup *gr_memcg_hold(struct mem_cgroup *memcg)
+{
+	gr_memcg_get(memcg);
+	return memcg;
+}
+
+/**
  * gr_memcg_of_current() - the memcg new BOs and VMs of this task belong to
  *
  * Returns: the memcg, referenced (mem_cgroup_put()); NULL without memory
@@ -340,6 +436,10 @@ struct mem_cgroup *gr_memcg_live(struct mem_cgroup *memcg)
  */
 u64 gr_memcg_ino(struct mem_cgroup *memcg)
 {
+#ifdef CONFIG_MEMCG
 	memcg = gr_memcg_live(memcg);
-	return memcg ? cgroup_ino(memcg->css.cgroup) : 0;
+	if (memcg)
+		return cgroup_ino(memcg->css.cgroup);
+#endif
+	return 0;
 }

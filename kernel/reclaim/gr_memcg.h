@@ -36,6 +36,7 @@ struct gr_memcgs {
 int gr_memcg_cache_init(void);
 void gr_memcg_cache_exit(void);
 
+bool gr_memcgs_possible(void);
 int gr_memcgs_init(struct gr_memcgs *mcs, struct shrinker *shrinker);
 void gr_memcgs_destroy(struct gr_memcgs *mcs);
 
@@ -50,6 +51,8 @@ bool gr_memcg_acct_listed_in(const struct gr_memcg_acct *acct,
 			     struct mem_cgroup *memcg);
 
 struct mem_cgroup *gr_memcg_of_current(void);
+struct mem_cgroup *gr_memcg_hold(struct mem_cgroup *memcg);
+long gr_memcg_swap_room(struct mem_cgroup *memcg);
 struct mem_cgroup *gr_memcg_live(struct mem_cgroup *memcg);
 u64 gr_memcg_ino(struct mem_cgroup *memcg);
 

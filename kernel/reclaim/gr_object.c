@@ -44,7 +44,16 @@
  *    &gem_reclaim_ops callbacks run with it held.
  * 3. The driver's GEM gpuva lock and GPU page-table locks, taken inside the
  *    pages lock by &gem_reclaim_ops.unmap_from_gpu.
- * 4. &gem_reclaim_device.lock (spinlock, irq-safe, one per device): protects
+ * 4. &gem_reclaim_device.reclaim_lock (mutex, one per device): held while
+ *    a new or re-owned BO joins its memcg's record (which may allocate),
+ *    and by register and unregister while they set
+ *    &gem_reclaim_device.reclaim. Inside the pages lock in
+ *    gem_reclaim_object_set_owner().
+ * 5. The per-memcg accounting's table lock, then a record's lock, then the
+ *    list_lru's node lock (spinlocks, not irq-safe; gr_memcg.c): taken by
+ *    BO accounting with the pages lock held or at BO release, and, the
+ *    node lock alone, by count_objects' walk.
+ * 6. &gem_reclaim_device.lock (spinlock, irq-safe, one per device): protects
  *    the device's BO lists and its active and idle VM lists, each VM's job
  *    counter, idle timestamp and list of BO links, and the BO links
  *    themselves (&gem_reclaim_object.links, written with the pages lock
@@ -60,7 +69,8 @@
  * usable, never reclaimed again. A BO path (accounting on a state change,
  * swap-in statistics, BO release) reads the pointer with rcu_dereference()
  * inside rcu_read_lock() and, if it is NULL, touches no reclaim counter;
- * it only does atomic updates inside that section, never sleeps there.
+ * inside that section it only does atomic updates and takes the spinlocks
+ * of item 5 (possibly freeing its memcg's record), never sleeps.
  * Unregister clears the pointer, waits with synchronize_rcu() for every
  * such reader, and only then frees the shrinker, the control plane and the
  * counters. The shrinker and the control plane reach their state through
@@ -194,8 +204,11 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	get_task_comm(bo->owner_comm, current);
 	bo->memcg = gr_memcg_of_current();
 	bo->memcg_acct = NULL;
+	/* Counted under reclaim_lock: register refuses a device with BOs. */
 	mutex_lock(&rdev->reclaim_lock);
 	ret = gr_account_attach(bo, bo->memcg);
+	if (!ret)
+		atomic_long_inc(&rdev->bo_count);
 	mutex_unlock(&rdev->reclaim_lock);
 	if (ret) {
 		mem_cgroup_put(bo->memcg);
@@ -213,7 +226,6 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 		rdev->nr_bos++;
 	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
-	atomic_long_inc(&rdev->bo_count);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_init);
@@ -252,11 +264,9 @@ int gem_reclaim_object_set_owner(struct gem_reclaim_object *bo,
 	if (ret)
 		goto out_unlock;
 
-	if (vm->memcg)
-		css_get(&vm->memcg->css);
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	old = bo->memcg;
-	bo->memcg = vm->memcg;
+	bo->memcg = gr_memcg_hold(vm->memcg);
 	bo->owner_pid = vm->owner_pid;
 	strscpy(bo->owner_comm, vm->owner_comm, sizeof(bo->owner_comm));
 	spin_unlock_irqrestore(&rdev->lock, irqflags);

@@ -276,7 +276,8 @@ void gr_account_release(struct gem_reclaim_object *bo)
 int gr_account_attach(struct gem_reclaim_object *bo, struct mem_cgroup *memcg)
 {
 	struct gem_reclaim_device *rdev = bo->rdev;
-	struct gr_memcg_acct *acct;
+	struct gr_memcg_acct *acct, *old;
+	unsigned long irqflags;
 	struct gr_reclaim *r;
 
 	lockdep_assert_held(&rdev->reclaim_lock);
@@ -289,9 +290,13 @@ int gr_account_attach(struct gem_reclaim_object *bo, struct mem_cgroup *memcg)
 	acct = gr_memcg_acct_get(&r->memcgs, memcg);
 	if (IS_ERR(acct))
 		return PTR_ERR(acct);
-	if (bo->memcg_acct)
-		gr_memcg_acct_put(&r->memcgs, bo->memcg_acct);
-	bo->memcg_acct = acct;
+	/* Walks read the pointer under the device lock (scope checks). */
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	old = bo->memcg_acct;
+	WRITE_ONCE(bo->memcg_acct, acct);
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	if (old)
+		gr_memcg_acct_put(&r->memcgs, old);
 	return 0;
 }
 
@@ -458,7 +463,7 @@ static bool gr_bo_in_scope_locked(struct gr_scan *scan,
 	struct gem_reclaim_link *link;
 
 	if (scan->memcg_scoped &&
-	    !gr_memcg_acct_listed_in(bo->memcg_acct, scan->memcg))
+	    !gr_memcg_acct_listed_in(READ_ONCE(bo->memcg_acct), scan->memcg))
 		return false;
 	if (!scan->tgid || bo->owner_pid == scan->tgid)
 		return true;
@@ -723,7 +728,8 @@ restart:
 			bo = link->bo;
 
 			if ((scan->memcg_scoped &&
-			     !gr_memcg_acct_listed_in(bo->memcg_acct, scan->memcg)) ||
+			     !gr_memcg_acct_listed_in(READ_ONCE(bo->memcg_acct),
+						      scan->memcg)) ||
 			    !gr_bo_resident_unpinned(scan, bo))
 				continue;
 			activity = gr_bo_activity_locked(scan, bo, &youngest);
@@ -995,6 +1001,8 @@ static bool gr_scan_memcg(struct gr_scan *scan, struct shrink_control *sc)
 		       atomic_long_read(&scan->r->pages[GR_ACCT_SWAP_IDLE]);
 	scan->memcg_scoped = true;
 	scan->memcg = sc->memcg;
+	/* Swap-out only within the memcg's swap allowance, as page reclaim. */
+	scan->swap = gr_memcg_swap_room(sc->memcg) > 0;
 	/* A record is on the list of its slab object's node only. */
 	for (nid = 0; nid < nr_node_ids; nid++) {
 		if (!node_possible(nid) ||
@@ -1294,7 +1302,8 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 		goto err_free;
 	}
 
-	r->shrinker = shrinker_alloc(SHRINKER_MEMCG_AWARE | SHRINKER_NONSLAB,
+	r->shrinker = shrinker_alloc(gr_memcgs_possible() ?
+				     SHRINKER_MEMCG_AWARE | SHRINKER_NONSLAB : 0,
 				     "%s-%d", drm->driver->name,
 				     drm->primary ? drm->primary->index :
 				     drm->render->index);
@@ -1310,13 +1319,23 @@ int gem_reclaim_device_register(struct gem_reclaim_device *rdev)
 	if (ret)
 		goto err_free_shrinker;
 
-	/* Accounting starts with the first BO, which comes after this. */
+	/*
+	 * Accounting starts with the first BO, which comes after this: a BO
+	 * is counted in bo_count under reclaim_lock when it joins.
+	 */
 	mutex_lock(&rdev->reclaim_lock);
+	if (drm_WARN_ON(drm, atomic_long_read(&rdev->bo_count))) {
+		mutex_unlock(&rdev->reclaim_lock);
+		ret = -EBUSY;
+		goto err_destroy_memcgs;
+	}
 	rcu_assign_pointer(rdev->reclaim, r);
 	mutex_unlock(&rdev->reclaim_lock);
 	shrinker_register(r->shrinker);
 	return 0;
 
+err_destroy_memcgs:
+	gr_memcgs_destroy(&r->memcgs);
 err_free_shrinker:
 	shrinker_free(r->shrinker);
 err_destroy_control:

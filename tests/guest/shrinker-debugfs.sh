@@ -7,8 +7,11 @@
 #   policies' reclaimed pages, the drop of resident bytes and the drop of
 #   count_objects are the same number, and no more than was asked;
 # - with an empty chain count_objects is 0 (no line);
-# - the shrinker is memcg-aware: the BOs of this script (root cgroup) are
-#   counted and scanned in the root memcg, the scan names its inode.
+# - the shrinker is memcg-aware, and its count is exact per memcg: with a
+#   second client in cgroup gr-a, the count file has one line per memcg,
+#   the root's (this script's BOs) and gr-a's, each equal to that memcg's
+#   BO bytes in the bos table (cgroup column); a scan naming gr-a's inode
+#   frees gr-a's pages only.
 # - the client then verifies every page: 0 mismatches.
 . /tests/guest/lib.sh
 reclaim_require
@@ -24,26 +27,55 @@ echo 0 >"$K/idle_threshold_ms"
 echo 0 >"$K/min_resident_mb"
 echo "discard swapout" >"$K/policy"
 
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control || fail "cannot enable the memory controller"
+cga=/sys/fs/cgroup/gr-a
+mkdir $cga || fail "mkdir $cga"
 gpusim-wl -s 7 sparse 2 32M 4M /tmp/go >/tmp/wl 2>&1 &
 wl=$!
+sh -c "echo \$\$ >$cga/cgroup.procs && exec gpusim-wl -s 8 sparse 1 16M 4M /tmp/go" >/tmp/wla 2>&1 &
+wla=$!
 wait_line /tmp/wl '^filled=1' 120
+wait_line /tmp/wla '^filled=1' 120
 sleep 1
+
+# per-memcg lines of the count file, and BO bytes per cgroup from the bos table
+root_ino=$(stat -c %i /sys/fs/cgroup)
+a_ino=$(stat -c %i $cga)
+kcount_of() { awk -v i="$1" '$1 == i { n += $2 } END { print n + 0 }' "$sd/count"; }
+bo_pages_of() {
+	awk -v i="$1" 'NR == 1 { for (c = 1; c <= NF; c++) col[$c] = c; next }
+		$col["cgroup"] == i { n += $col["resident"] } END { print n / 4096 }' "$R/bos"
+}
+cat "$sd/count"
+expect_eq "count_objects lines: the root memcg and gr-a" "$(awk '{ print $1 }' "$sd/count" | sort -n | tr '\n' ' ')" \
+	"$(printf '%s\n' "$root_ino" "$a_ino" | sort -n | tr '\n' ' ')"
+expect_eq "count_objects of gr-a = its BO pages (16 MiB)" "$(kcount_of "$a_ino")" "$(bo_pages_of "$a_ino")"
+expect_eq "gr-a's BO pages" "$(bo_pages_of "$a_ino")" 4096
+expect_eq "count_objects of the root memcg = its BO pages (32 MiB)" "$(kcount_of "$root_ino")" "$(bo_pages_of "$root_ino")"
+
+# a scan for gr-a takes gr-a's BOs only
+root0=$(bo_pages_of "$root_ino")
+echo "$a_ino 0 1024" >"$sd/scan" || fail "scan of gr-a through the shrinker debugfs failed"
+a_freed=$((4096 - $(bo_pages_of "$a_ino")))
+expect_gt "gr-a pages freed by a scan naming gr-a" "$a_freed" 0
+[ "$a_freed" -le 1024 ] || fail "the scan of gr-a freed $a_freed pages, more than the 1024 asked"
+expect_eq "root memcg BO pages after the scan of gr-a" "$(bo_pages_of "$root_ino")" "$root0"
+expect_eq "count_objects of gr-a after its scan" "$(kcount_of "$a_ino")" "$(bo_pages_of "$a_ino")"
 
 c0=$(kcount)
 r0=$(rstat reclaimable_bytes)
-expect_gt "count_objects with 32 MiB of idle BOs" "$c0" 0
+expect_gt "count_objects with 48 MiB of idle BOs, less gr-a's scan" "$c0" 0
 expect_eq "count_objects = reclaimable_bytes / 4096" "$c0" $((r0 / 4096))
 
 res0=$(rstat resident_bytes)
 rec0=$(reclaimed)
-root_ino=$(stat -c %i /sys/fs/cgroup)
-expect_eq "count_objects lines, one for the root memcg" "$(awk '{ print $1 }' "$sd/count")" "$root_ino"
 echo "$root_ino 0 1024" >"$sd/scan" || fail "scan through the shrinker debugfs failed"
 freed=$(($(reclaimed) - rec0))
 expect_gt "pages freed by the scan" "$freed" 0
 [ "$freed" -le 1024 ] || fail "the scan freed $freed pages, more than the 1024 asked"
 expect_eq "resident bytes dropped by what was freed" $((res0 - $(rstat resident_bytes))) $((freed * 4096))
 expect_eq "count_objects dropped by what was freed" $((c0 - $(kcount))) "$freed"
+expect_eq "pages freed by the root scan, all the root memcg's" $((root0 - $(bo_pages_of "$root_ino"))) "$freed"
 
 echo "" >"$K/policy"
 expect_eq "count_objects with an empty chain (0: no line)" "$(wc -l <"$sd/count")" 0
@@ -51,5 +83,8 @@ echo "discard swapout" >"$K/policy"
 
 touch /tmp/go
 wait $wl || fail "gpusim-wl failed: $(tail -n 3 /tmp/wl)"
+wait $wla || fail "gpusim-wl in gr-a failed: $(tail -n 3 /tmp/wla)"
 grep -q 'gpu_mismatches=0 cpu_mismatches=0' /tmp/wl || fail "mismatches: $(tail -n 2 /tmp/wl)"
+grep -q 'gpu_mismatches=0 cpu_mismatches=0' /tmp/wla || fail "mismatches in gr-a: $(tail -n 2 /tmp/wla)"
+rmdir $cga
 gpusim_counters_zero
