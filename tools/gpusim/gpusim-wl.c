@@ -46,6 +46,17 @@
  *                           by the GPU, half through mmap; after WAITFILE
  *                           exists, every page checked by GPU VERIFY and
  *                           every word through mmap
+ *   cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2
+ *                           two BOs created here, first used by a forked
+ *                           child that moves itself into another cgroup
+ *                           (writes its pid to CGROUP_PROCS) and reaches
+ *                           them through dma-buf only: it binds and
+ *                           GPU-fills one, CPU-fills the other through the
+ *                           dma-buf mmap, prints touched=1; after
+ *                           WAITFILE1 checks both (GPU VERIFY, mmap),
+ *                           prints child_verified=1, exits after
+ *                           WAITFILE2; then this process checks both on
+ *                           its own VM and mmaps
  *   bench-reclaim SIZE SHRINK_FILE NBOS
  *                           reclaim benchmarks (tests/bench/reclaim.sh):
  *                           anon vs BO swap-out and swap-in, discard, and
@@ -1503,6 +1514,132 @@ static int write_file(const char *path, const char *text)
 	return ret;
 }
 
+/*
+ * A BO created by one process and first used by another one, in another
+ * cgroup (tests/guest/memcg-hierarchy.sh): the parent creates two BOs of
+ * @size without pages and exports them; a forked child moves itself into
+ * the cgroup whose cgroup.procs is @procs, opens its own DRM file, imports
+ * both, binds and GPU-fills the first (first use on its VM_BIND and
+ * submit) and CPU-fills the second through its dma-buf mmap (first use in
+ * its page fault); after @wait1 it checks both, the first by GPU VERIFY
+ * (a swapped-out BO comes back on its submit), the second through the
+ * dma-buf mmap (back in its fault), and waits for @wait2. The parent,
+ * which never touched a page, then checks both on its own VM and mmaps.
+ */
+static int cgshare_child(uint64_t size, const char *procs, const int fds[2],
+			 const char *wait1, const char *wait2)
+{
+	uint64_t sd_g = gpusim_pattern(seed, 0), sd_c = gpusim_pattern(seed, 1), first = 0;
+	unsigned long gpu_bad, cpu_bad;
+	struct drm_gpusim_cmd *cmds;
+	char path[sizeof(dev.path)], pid[32];
+	uint32_t vm, g, c;
+	size_t n;
+	void *pc;
+	int ret;
+
+	/* Into the other cgroup before any page exists. */
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	ret = write_file(procs, pid);
+	printf("child_pid=%d joined_errno=%d\n", (int)getpid(), -ret);
+	if (ret)
+		die("join_cgroup", ret);
+	/* Only the child's own DRM file from here: the BOs through dma-buf. */
+	snprintf(path, sizeof(path), "%s", dev.path);
+	gpusim_close(&dev);
+	CHECK_CALL(gpusim_open(&dev, path));
+	CHECK_CALL(drmPrimeFDToHandle(dev.fd, fds[0], &g) ? -errno : 0);
+	CHECK_CALL(drmPrimeFDToHandle(dev.fd, fds[1], &c) ? -errno : 0);
+	cmds = calloc(size / GPUSIM_PAGE, sizeof(*cmds));
+	if (!cmds)
+		die("alloc", -ENOMEM);
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	CHECK_CALL(gpusim_vm_map(&dev, vm, g, 0, VA_A, size));
+	n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_FILL, VA_A, size, sd_g);
+	if (run_cmds(vm, cmds, n, "child_fill"))
+		fail("child_gpu_fill");
+	pc = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[1], 0);
+	if (pc == MAP_FAILED)
+		die("child_dmabuf_mmap", -errno);
+	gpusim_sparse_cpu_fill(pc, size, sd_c);
+	printf("touched=1 seed_gpu=0x%" PRIx64 " seed_cpu=0x%" PRIx64 "\n", sd_g, sd_c);
+	wait_for_file(wait1);
+
+	n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, VA_A, size, sd_g);
+	gpu_bad = run_cmds(vm, cmds, n, "child_verify");
+	cpu_bad = gpusim_sparse_cpu_check(pc, size, sd_c, &first);
+	if (cpu_bad)
+		printf("child_cpu_mismatch offset=0x%" PRIx64 "\n", first);
+	printf("child_verified=1 child_gpu_mismatches=%lu child_cpu_mismatches=%lu\n",
+	       gpu_bad, cpu_bad);
+	wait_for_file(wait2);
+	munmap(pc, size);
+	free(cmds);
+	fflush(stdout);
+	_exit(gpu_bad || cpu_bad ? EXIT_CHECK : 0);
+}
+
+static int cmd_cgshare(uint64_t size, const char *procs, const char *wait1, const char *wait2)
+{
+	uint64_t sd[2] = { gpusim_pattern(seed, 0), gpusim_pattern(seed, 1) };
+	unsigned long gpu_bad = 0, cpu_bad = 0;
+	struct drm_gpusim_bo_query q;
+	struct drm_gpusim_cmd *cmds;
+	uint32_t vm, bo[2];
+	int fds[2], status, i;
+	pid_t pid;
+
+	if (!size || size % GPUSIM_PAGE)
+		usage();
+	printf("seed=0x%" PRIx64 " size=%" PRIu64 " parent_pid=%d\n", seed, size, (int)getpid());
+	for (i = 0; i < 2; i++) {
+		bo[i] = new_bo(size, 0);
+		CHECK_CALL(drmPrimeHandleToFD(dev.fd, bo[i], DRM_CLOEXEC | DRM_RDWR, &fds[i]) ?
+			   -errno : 0);
+		CHECK_CALL(gpusim_bo_query(&dev, bo[i], &q));
+		if (q.resident_bytes)
+			fail("resident_before_use");
+	}
+	printf("created=1\n");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork", -errno);
+	if (pid == 0)
+		cgshare_child(size, procs, fds, wait1, wait2);
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid", -errno);
+	printf("child_exit=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail("child");
+
+	/* The creator checks what the other process wrote. */
+	cmds = calloc(size / GPUSIM_PAGE, sizeof(*cmds));
+	if (!cmds)
+		die("alloc", -ENOMEM);
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	for (i = 0; i < 2; i++) {
+		uint64_t va = i ? VA_B : VA_A, first = 0;
+		size_t n;
+		void *p;
+
+		CHECK_CALL(gpusim_vm_map(&dev, vm, bo[i], 0, va, size));
+		n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, va, size, sd[i]);
+		gpu_bad += run_cmds(vm, cmds, n, "parent_verify");
+		p = map_bo(bo[i], size);
+		cpu_bad += gpusim_sparse_cpu_check(p, size, sd[i], &first);
+		munmap(p, size);
+		close(fds[i]);
+	}
+	free(cmds);
+	printf("parent_gpu_mismatches=%lu parent_cpu_mismatches=%lu\n", gpu_bad, cpu_bad);
+	if (gpu_bad || cpu_bad)
+		fail("mismatches");
+	printf("result=pass\n");
+	return 0;
+}
+
 /* Ask the shrink file for @pages pages; returns the time in ns. */
 static uint64_t timed_shrink(const char *shrink, uint64_t pages)
 {
@@ -1612,6 +1749,7 @@ static void usage(void)
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
 		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE] |\n"
+		"          cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2 |\n"
 		"          survive SIZE WAITFILE gpu|nogpu |\n"
 		"          bench-reclaim SIZE SHRINK_FILE NBOS |\n"
 		"          bind-huge SIZE [WAITFILE] | fault-huge SIZE SECONDS\n");
@@ -1670,6 +1808,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "sparse") && argc >= 3)
 		ret = cmd_sparse((uint32_t)parse_size(argv[0]), parse_size(argv[1]),
 				 parse_size(argv[2]), argc > 3 ? argv[3] : NULL);
+	else if (!strcmp(cmd, "cgroup-share") && argc >= 4)
+		ret = cmd_cgshare(parse_size(argv[0]), argv[1], argv[2], argv[3]);
 	else if (!strcmp(cmd, "discard") && argc >= 1)
 		ret = cmd_discard(parse_size(argv[0]), argc > 1 ? argv[1] : NULL);
 	else if (!strcmp(cmd, "bench-reclaim") && argc >= 3)
