@@ -12,8 +12,8 @@
  * (total_now - total_before) / elapsed, from the total= microseconds of the
  * "some" line of its memory.pressure. The request is capped at
  * max_step_ratio * memory.current and at max_step_bytes (when set), never
- * takes memory.current below min_bytes, is rounded down to whole 4 KiB
- * pages, and is written to the cgroup's memory.reclaim. Foreground cgroups
+ * asks for more than memory.current - min_bytes, is rounded down to whole
+ * 4 KiB pages, and is written to the cgroup's memory.reclaim. Foreground cgroups
  * are never trimmed; unmatched ones are not even looked at.
  *
  * Rate limits: one write per cgroup per interval; a cgroup whose previous

@@ -12,7 +12,9 @@
 # far below it), ratio 0.25 per step, floor 4 MiB.
 # - bg's memory.current drops by at least half of its BOs within 30 s
 #   (120 s on the debug kernel), through the daemon's writes (its log shows
-#   them, with EAGAIN counted when the kernel could not reclaim it all);
+#   them, with EAGAIN counted when the kernel could not reclaim it all),
+#   and not more than 1 MiB under the floor (the kernel may reclaim a
+#   little more than asked);
 # - fg's memory.current stays within 1 MiB and the resident bytes of its
 #   BOs (bos table, by the cgroup column) do not change; the daemon never
 #   writes fg's memory.reclaim (no trim line for fg, SIGUSR1's status says
@@ -176,7 +178,9 @@ d=$((f2 - f0))
 [ $d -le $mib ] || fail "fg's memory.current moved by $d bytes ($f0 -> $f2): a foreground cgroup was trimmed"
 expect_eq "fg's BOs resident while bg was trimmed" "$fr2" "$fr0"
 [ "$br2" -lt "$br0" ] || fail "bg's BOs resident did not go down ($br0 -> $br2): its memory.current fell for another reason"
-[ "$b2" -ge $((4 * mib)) ] || fail "bg's memory.current $b2 went under min_bytes (4 MiB)"
+# the daemon never asks below min_bytes; the kernel reclaims in batches
+# and may take a little more than asked (0.6 MiB seen on the debug kernel)
+[ "$b2" -ge $((3 * mib)) ] || fail "bg's memory.current $b2 went more than 1 MiB under min_bytes (4 MiB)"
 
 writes=$(grep -c 'cgroup trim: gr-cgtrim/bg: psi .* asked' $LOG)
 eagain=$(grep -c 'cgroup trim: gr-cgtrim/bg: psi .*EAGAIN' $LOG)
