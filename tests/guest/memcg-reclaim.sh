@@ -15,6 +15,9 @@
 # - echo 32M > A/memory.reclaim (16M on the debug kernel): A's bos rows
 #   lose at least 75% of that, B's resident bytes are unchanged. Then both
 #   apps verify every word by GPU and CPU with 0 mismatches.
+# - With memory.swap.max 0, B/memory.reclaim leaves B's BOs resident: a
+#   cgroup's reclaim swaps out within its own swap allowance, so it does
+#   not zap BOs whose pages could not go anywhere.
 # Without memcg support the tables have no cgroup column (rows are then
 # taken by pid, and the test fails at the end for the missing column) and
 # memory.reclaim of A cannot reach its BOs (A's BOs give nothing).
@@ -151,6 +154,11 @@ note "A's BOs resident $a0 -> $a1 ($((taken / mib)) MiB taken), B's $b0 -> $b1; 
 [ $((taken * 4)) -ge $((ask * mib * 3)) ] ||
 	fail "A's BOs gave $taken bytes of the ${ask} MiB asked of A/memory.reclaim (want >= 75%)"
 expect_eq "B's BO resident bytes after A/memory.reclaim" "$b1" "$b0"
+
+echo 0 >$B/memory.swap.max || fail "cannot set B's memory.swap.max"
+echo 16M >$B/memory.reclaim 2>/dev/null
+note "B/memory.reclaim with memory.swap.max 0: B's BOs resident $(cg_sum "$R/bos" resident $B $pb), memory.swap.current $(cat $B/memory.swap.current)"
+expect_eq "B's BO resident bytes after its memory.reclaim without swap allowance" "$(cg_sum "$R/bos" resident $B $pb)" "$b0"
 
 touch $GO
 finish $pa /tmp/wl.a
