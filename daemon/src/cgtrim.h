@@ -13,8 +13,8 @@
  * "some" line of its memory.pressure. The request is capped at
  * max_step_ratio * memory.current and at max_step_bytes (when set), never
  * asks for more than memory.current - min_bytes, is rounded down to whole
- * 4 KiB pages, and is written to the cgroup's memory.reclaim. Foreground cgroups
- * are never trimmed; unmatched ones are not even looked at.
+ * 4 KiB pages, and is written to the cgroup's memory.reclaim. Foreground
+ * cgroups are never trimmed; unmatched ones are not even looked at.
  *
  * Rate limits: one write per cgroup per interval; a cgroup whose previous
  * write is still in progress is skipped (and sampled afresh); one whose
