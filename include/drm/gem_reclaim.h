@@ -25,7 +25,9 @@
 #include <drm/drm_gem.h>
 
 struct dma_buf;
+struct drm_file;
 struct drm_gpuvm;
+struct drm_printer;
 struct iosys_map;
 struct mem_cgroup;
 struct sg_table;
@@ -425,6 +427,9 @@ void gem_reclaim_gem_unpin(struct drm_gem_object *obj);
 int gem_reclaim_gem_vmap(struct drm_gem_object *obj, struct iosys_map *map);
 void gem_reclaim_gem_vunmap(struct drm_gem_object *obj, struct iosys_map *map);
 struct sg_table *gem_reclaim_gem_get_sg_table(struct drm_gem_object *obj);
+enum drm_gem_object_status gem_reclaim_gem_status(struct drm_gem_object *obj);
+size_t gem_reclaim_gem_rss(struct drm_gem_object *obj);
+void gem_reclaim_show_memory_stats(struct drm_printer *p, struct drm_file *file);
 
 /* VMs */
 void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,

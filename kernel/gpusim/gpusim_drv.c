@@ -96,7 +96,17 @@ static const struct drm_ioctl_desc gpusim_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(GPUSIM_JOB_WAIT, gpusim_ioctl_job_wait, DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_GEM_FOPS(gpusim_fops);
+/* fdinfo: the memory keys of drm-usage-stats.rst, through the core */
+static void gpusim_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	gem_reclaim_show_memory_stats(p, file);
+}
+
+static const struct file_operations gpusim_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver gpusim_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_GEM_GPUVA | DRIVER_RENDER |
@@ -106,6 +116,7 @@ static const struct drm_driver gpusim_driver = {
 	.ioctls = gpusim_ioctls,
 	.num_ioctls = ARRAY_SIZE(gpusim_ioctls),
 	.fops = &gpusim_fops,
+	.show_fdinfo = gpusim_show_fdinfo,
 	.name = "gpusim",
 	.desc = "Simulated UMA GPU with panthor's memory model",
 	.date = "20261125",

@@ -29,6 +29,8 @@ static const struct drm_gem_object_funcs gpusim_bo_funcs = {
 	.vmap = gem_reclaim_gem_vmap,
 	.vunmap = gem_reclaim_gem_vunmap,
 	.get_sg_table = gem_reclaim_gem_get_sg_table,
+	.status = gem_reclaim_gem_status,
+	.rss = gem_reclaim_gem_rss,
 	.mmap = gem_reclaim_object_mmap,
 	.vm_ops = &gem_reclaim_vm_ops,
 };

@@ -898,6 +898,84 @@ void gem_reclaim_gem_vunmap(struct drm_gem_object *obj, struct iosys_map *map)
 EXPORT_SYMBOL_GPL(gem_reclaim_gem_vunmap);
 
 /**
+ * gem_reclaim_gem_status() - &drm_gem_object_funcs.status, for fdinfo
+ * @obj: the object
+ *
+ * Called by drm_show_memory_stats() under the file's table spinlock, so it
+ * reads the state without the pages lock: a snapshot.
+ *
+ * Returns: %DRM_GEM_OBJECT_RESIDENT while the BO has pages, plus
+ * %DRM_GEM_OBJECT_PURGEABLE for a discard-on-reclaim BO reclaim may take
+ * (resident and not pinned).
+ */
+enum drm_gem_object_status gem_reclaim_gem_status(struct drm_gem_object *obj)
+{
+	struct gem_reclaim_object *bo = to_gem_reclaim_object(obj);
+	enum drm_gem_object_status status = 0;
+
+	if (READ_ONCE(bo->pages))
+		status |= DRM_GEM_OBJECT_RESIDENT;
+	if ((bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM) &&
+	    READ_ONCE(bo->state) == GEM_RECLAIM_RESIDENT)
+		status |= DRM_GEM_OBJECT_PURGEABLE;
+	return status;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_status);
+
+/**
+ * gem_reclaim_gem_rss() - &drm_gem_object_funcs.rss, for fdinfo
+ * @obj: the object
+ *
+ * Returns: the bytes backed by pages now (the BO's size, or 0); a snapshot.
+ */
+size_t gem_reclaim_gem_rss(struct drm_gem_object *obj)
+{
+	return READ_ONCE(to_gem_reclaim_object(obj)->pages) ? obj->size : 0;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_gem_rss);
+
+/**
+ * gem_reclaim_show_memory_stats() - fdinfo memory keys of a DRM file
+ * @p: the printer (&drm_driver.show_fdinfo's)
+ * @file: the DRM file
+ *
+ * Prints the standard keys of Documentation/gpu/drm-usage-stats.rst for
+ * region ``memory`` (drm_show_memory_stats(), with gem_reclaim_gem_status()
+ * and gem_reclaim_gem_rss() as the objects' callbacks): drm-total-memory
+ * counts every BO of the file, drm-resident-memory those with pages,
+ * drm-purgeable-memory the discard-on-reclaim ones reclaim may take. Then
+ * a ``swap`` region for the BOs swapped out by reclaim: drm-total-swap
+ * (and drm-shared-swap, drm-active-swap, always 0), so that a tool sees
+ * where the non-resident part of drm-total-memory is; unbacked and
+ * discarded BOs are in neither. Objects of the file that are not
+ * gem_reclaim objects (imports from another driver) count only in region
+ * ``memory``, as their driver's callbacks say.
+ */
+void gem_reclaim_show_memory_stats(struct drm_printer *p, struct drm_file *file)
+{
+	struct drm_memory_stats swap = {};
+	struct drm_gem_object *obj;
+	int id;
+
+	drm_show_memory_stats(p, file);
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		if (!obj->funcs || obj->funcs->status != gem_reclaim_gem_status ||
+		    READ_ONCE(to_gem_reclaim_object(obj)->state) !=
+		    GEM_RECLAIM_SWAPPED)
+			continue;
+		if (drm_gem_object_is_shared_for_memory_stats(obj))
+			swap.shared += obj->size;
+		else
+			swap.private += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+	drm_print_memory_stats(p, &swap, 0, "swap");
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_show_memory_stats);
+
+/**
  * gem_reclaim_gem_get_sg_table() - &drm_gem_object_funcs.get_sg_table
  * @obj: the GEM object, pinned by the caller (dma-buf attach pins it)
  *
