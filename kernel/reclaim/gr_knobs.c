@@ -376,7 +376,8 @@ struct gr_knob_attr {
 };
 
 static struct gr_knob_attr gr_knob_attrs[GR_KNOB_COUNT];
-static struct attribute *gr_knob_attr_list[GR_KNOB_COUNT + 1];
+/* The knobs, the shrink file, NULL */
+static struct attribute *gr_knob_attr_list[GR_KNOB_COUNT + 2];
 static const struct attribute_group gr_knob_group = {
 	.name = "reclaim",
 	.attrs = gr_knob_attr_list,
@@ -434,6 +435,63 @@ static ssize_t gr_knob_sysfs_store(struct device *dev,
 	return ret ?: count;
 }
 
+/*
+ * One shrink request, from either view: parse, run it serialized, keep
+ * its result for reads. Returns: pages freed, or a negative error.
+ */
+static long gr_control_shrink(struct gr_control *ctl, const char *buf,
+			      size_t len, unsigned long *asked)
+{
+	unsigned long pages, freed = 0;
+	pid_t tgid;
+	int ret;
+
+	if (!ctl->ops || !ctl->ops->shrink)
+		return -EOPNOTSUPP;
+	ret = gr_shrink_parse(buf, len, &pages, &tgid);
+	if (ret)
+		return ret;
+	ret = mutex_lock_killable(&ctl->shrink_lock);
+	if (ret)
+		return ret;
+	ret = ctl->ops->shrink(ctl, pages, tgid, &freed);
+	WRITE_ONCE(ctl->shrink_freed, freed);
+	mutex_unlock(&ctl->shrink_lock);
+	*asked = pages;
+	return ret ?: (long)min_t(unsigned long, freed, LONG_MAX);
+}
+
+static ssize_t shrink_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct gr_control *ctl = gr_control_find(dev);
+
+	if (!ctl)
+		return -ENODEV;
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(ctl->shrink_freed));
+}
+
+/*
+ * The sysfs view of the shrink file works where debugfs writes do not
+ * (kernel lockdown); like memory.reclaim, a request that freed less than
+ * it asked fails with -EAGAIN, its result readable all the same.
+ */
+static ssize_t shrink_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct gr_control *ctl = gr_control_find(dev);
+	unsigned long asked = 0;
+	long freed;
+
+	if (!ctl)
+		return -ENODEV;
+	freed = gr_control_shrink(ctl, buf, count, &asked);
+	if (freed < 0)
+		return freed;
+	return (unsigned long)freed < asked ? -EAGAIN : count;
+}
+static DEVICE_ATTR_RW(shrink);
+
 /* Fill the attributes from gr_knobs[], once. */
 static void gr_knob_attrs_init_locked(void)
 {
@@ -454,6 +512,7 @@ static void gr_knob_attrs_init_locked(void)
 		ka->id = i;
 		gr_knob_attr_list[i] = &ka->attr.attr;
 	}
+	gr_knob_attr_list[GR_KNOB_COUNT] = &dev_attr_shrink.attr;
 }
 
 /* debugfs ---------------------------------------------------------------- */
@@ -606,29 +665,19 @@ static ssize_t gr_shrink_write(struct file *file, const char __user *ubuf,
 {
 	struct seq_file *m = file->private_data;
 	struct gr_control *ctl = m->private;
-	unsigned long pages, freed = 0;
-	pid_t tgid;
+	unsigned long asked;
+	long freed;
 	char *buf;
-	int ret;
 
 	if (!ctl->ops || !ctl->ops->shrink)
 		return -EOPNOTSUPP;
 	buf = gr_debugfs_copy_write(ubuf, len, ppos);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = gr_shrink_parse(buf, len, &pages, &tgid);
+	freed = gr_control_shrink(ctl, buf, len, &asked);
 	kfree(buf);
-	if (ret)
-		return ret;
-
-	ret = mutex_lock_killable(&ctl->shrink_lock);
-	if (ret)
-		return ret;
-	ret = ctl->ops->shrink(ctl, pages, tgid, &freed);
-	WRITE_ONCE(ctl->shrink_freed, freed);
-	mutex_unlock(&ctl->shrink_lock);
-	if (ret)
-		return ret;
+	if (freed < 0)
+		return freed;
 	*ppos += len;
 	return len;
 }
