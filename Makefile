@@ -14,6 +14,8 @@
 #                         (gem_reclaim + patched panthor; packaging/README.md)
 #   make install-dkms     copy it to DESTDIR/usr/src/; without DESTDIR also
 #                         dkms add + install (DKMS_KVER, default: running kernel)
+#   make deb              Debian packages gemreclaim-daemon and gemreclaim-dkms
+#                         in build/deb/ (dpkg-buildpackage; packaging/README.md)
 #   make panthor-arm64    cross-build gem_reclaim.ko and panthor.ko for arm64, out
 #                         of tree, then in tree with the core patch (installs
 #                         gcc-aarch64-linux-gnu; kernel/panthor/README.md)
@@ -92,6 +94,9 @@ dkms-source: build/kver
 install-dkms: dkms-source
 	@packaging/install-dkms
 
+deb: build/kver
+	@packaging/deb
+
 panthor-arm64: build/kver
 	@scripts/deps --with gcc-aarch64-linux-gnu
 	@packaging/panthor-arm64
@@ -102,4 +107,4 @@ clean:
 	rm -rf build
 
 .PHONY: all deps modules userspace check demo bench panthor install clean \
-	install-panthor dkms-source install-dkms panthor-arm64
+	install-panthor dkms-source install-dkms deb panthor-arm64
