@@ -7,8 +7,9 @@
 #   make bench      run the benchmarks in a VM; results in build/bench/
 #                   (BENCH=PATTERN: only tests/bench/PATTERN.sh, e.g. tabs)
 #   make panthor    patch and build panthor.ko (6.12) in build/panthor/
-#   make install    install modules and programs (DESTDIR, PREFIX); depmod
-#                   when DESTDIR is empty
+#   make install    install gem_reclaim.ko and the programs (DESTDIR, PREFIX);
+#                   depmod when DESTDIR is empty; keeps a changed config;
+#                   INSTALL_TEST_MODULES=1 adds gpusim.ko and gr_selftest.ko
 #   make install-panthor  build panthor, install it in /lib/modules/KVER/updates
 #   make dkms-source      DKMS source tree in build/dkms/gemreclaim-VERSION
 #                         (gem_reclaim + patched panthor; packaging/README.md)
@@ -27,6 +28,7 @@
 TOP := $(CURDIR)
 PREFIX ?= /usr/local
 DESTDIR ?=
+INSTALL_TEST_MODULES ?=
 # The kernel release `install` and `install-panthor` install for (depmod).
 KREL = $(if $(KDIR),$(shell cat $(KDIR)/include/config/kernel.release),$(or $(KVER),$(shell cat build/kver)))
 DEPMOD = $(if $(DESTDIR),@echo "depmod: not run with DESTDIR (the package's postinst runs it)",depmod -a $(KREL))
@@ -71,13 +73,22 @@ panthor: modules
 # headers package lacks: depmod is run here (not with DESTDIR). Userspace
 # folders without an install target (tools/: programs for the test guest)
 # are skipped.
+# gem_reclaim only; INSTALL_TEST_MODULES=1 also installs gpusim and
+# gr_selftest (the test guest's modules). An existing, locally changed
+# gemreclaimd.conf is kept (the new default goes next to it as .conf.new).
 install: all
-	$(MAKE) -C kernel install DESTDIR=$(DESTDIR) $(if $(KDIR),KDIR=$(KDIR))
+	$(MAKE) -C kernel install DESTDIR=$(DESTDIR) $(if $(KDIR),KDIR=$(KDIR)) \
+		INSTALL_TEST_MODULES=$(INSTALL_TEST_MODULES)
 	$(DEPMOD)
 	@for d in $(USER_DIRS); do \
 		grep -q '^install:' $$d/Makefile || continue; \
 		$(MAKE) -C $$d install $(SUBMAKE_USER) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) || exit 1; \
 	done
+	@echo; echo "Installed$(if $(DESTDIR), into $(DESTDIR) (run these on the target)). Next steps, as root:"; \
+	echo "  systemctl daemon-reload                 # load gemreclaimd.service"; \
+	echo "  udevadm control --reload                # load 70-gemreclaim.rules"; \
+	echo "  systemctl enable --now gemreclaimd      # start at boot, and now"; \
+	echo "  (udev also starts it when a reclaim-capable DRM card appears)"
 
 # Integrators' packaging (packaging/README.md). install-panthor rebuilds the
 # whole series first (make panthor), so a build of a prefix (-n N) is never
