@@ -9,7 +9,10 @@
  *    and every problem is reported with file, line and option path;
  *  - unknown options are errors (a typo must not silently do nothing).
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -17,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libconfig.h>
 
@@ -239,6 +244,9 @@ static const struct opt root_opts[] = {
 	  .check = check_abs_or_empty },
 	{ .name = "metrics_interval_ms", .type = OPT_U32,
 	  .off = offsetof(struct config, metrics_interval_ms), .min = 1000, .max = 3600000 },
+	{ .name = "state_file", .type = OPT_STRING,
+	  .off = offsetof(struct config, state_file), .size = PATH_MAX,
+	  .check = check_abs_or_empty },
 	{ .name = "pressure", .type = OPT_GROUP, .off = 0, .sub = pressure_opts },
 	{ .name = "devices", .type = OPT_GROUP, .off = 0, .sub = devices_opts },
 	{ .name = "baseline", .type = OPT_GROUP,
@@ -277,6 +285,7 @@ void config_defaults(struct config *c)
 	c->log_level = LOG_INFO;
 	c->lock_memory = true;
 	c->metrics_interval_ms = 15000;
+	strcpy(c->state_file, CFG_DEFAULT_STATE_FILE);
 	strcpy(c->pressure_source, "system");
 	c->poll_interval_ms = 2000;
 	c->cooldown_ms = 30000;
@@ -367,11 +376,580 @@ int cg_glob_check(const char *s, char *why, size_t len)
 	return 0;
 }
 
+/* --- sources: files read by hand, @include expanded ------------------- */
+
+/* Output lines from out_line on come from file's lines from file_line on. */
+struct cfg_seg {
+	int out_line;
+	int file;
+	int file_line;
+};
+
+/* An integer literal libconfig would not read as written (it overflows). */
+struct cfg_ovf {
+	int line;		/* output line */
+	char name[64];		/* the setting name before it, "" if none */
+	char lit[40];
+	bool used;
+};
+
+/* One text for libconfig: a file with its @include'd files expanded. */
+struct cfg_src {
+	char *text;
+	size_t len, cap;
+	int out_line;		/* line of the next output character */
+	struct cfg_seg *segs;
+	size_t nsegs;
+	char **files;
+	size_t nfiles;
+	struct cfg_ovf *ovf;
+	size_t novf;
+	bool failed;		/* an error was recorded while reading */
+};
+
+static void diag_add(struct cfg_diag *d, bool warn, const char *file, int line,
+		     const char *option, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void diag_add(struct cfg_diag *d, bool warn, const char *file, int line,
+		     const char *option, const char *fmt, ...)
+{
+	struct cfg_error *e;
+	va_list ap;
+
+	if (!d)
+		return;
+	if (warn) {
+		if (d->nwarn >= CFG_MAX_WARNINGS)
+			return;
+		e = &d->w[d->nwarn++];
+	} else {
+		if (d->n >= CFG_MAX_ERRORS)
+			return;
+		e = &d->e[d->n++];
+	}
+	snprintf(e->file, sizeof(e->file), "%s", file);
+	e->line = line;
+	snprintf(e->option, sizeof(e->option), "%s", option ? option : "");
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+static void src_free(struct cfg_src *s)
+{
+	free(s->text);
+	free(s->segs);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->files);
+	free(s->ovf);
+	memset(s, 0, sizeof(*s));
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "directory" : S_ISFIFO(m) ? "FIFO" : S_ISSOCK(m) ? "socket" :
+	       S_ISCHR(m) ? "character device" : S_ISBLK(m) ? "block device" : "special file";
+}
+
+/*
+ * Read a whole regular file of at most CFG_MAX_FILE_BYTES. Never blocks
+ * (O_NONBLOCK: a FIFO is refused after fstat, not waited on). 0, or
+ * -errno with the reason in why (-ENOENT: it does not exist).
+ */
+static int read_regular(const char *path, char **out, size_t *outlen, char *why, size_t len)
+{
+	struct stat st;
+	size_t n = 0, cap;
+	char *buf;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(why, len, "cannot open: %s", strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		snprintf(why, len, "cannot stat: %s", strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, len, "not a regular file (%s)", file_kind(st.st_mode));
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_size > CFG_MAX_FILE_BYTES) {
+		snprintf(why, len, "too large (%lld bytes; at most %d)", (long long)st.st_size,
+			 CFG_MAX_FILE_BYTES);
+		close(fd);
+		return -EFBIG;
+	}
+	cap = (size_t)st.st_size + 1;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + n, cap - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = -errno;
+			snprintf(why, len, "read failed: %s", strerror(-ret));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) {
+			char *nb;
+
+			/* it grew while read */
+			if (cap > CFG_MAX_FILE_BYTES) {
+				snprintf(why, len, "too large (more than %d bytes)", CFG_MAX_FILE_BYTES);
+				ret = -EFBIG;
+				goto fail;
+			}
+			cap = cap * 2 > CFG_MAX_FILE_BYTES + 1 ? CFG_MAX_FILE_BYTES + 1 : cap * 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				snprintf(why, len, "out of memory");
+				ret = -ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+	}
+	close(fd);
+	if (memchr(buf, '\0', n)) {
+		snprintf(why, len, "contains a NUL byte (not a text file)");
+		free(buf);
+		return -EINVAL;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*outlen = n;
+	return 0;
+fail:
+	close(fd);
+	free(buf);
+	return ret;
+}
+
+static int src_emit(struct cfg_src *s, const char *p, size_t n)
+{
+	if (s->len + n > CFG_MAX_TEXT_BYTES)
+		return -EFBIG;
+	if (s->len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 4096;
+		char *nt;
+
+		while (cap < s->len + n + 1)
+			cap *= 2;
+		nt = realloc(s->text, cap);
+		if (!nt)
+			return -ENOMEM;
+		s->text = nt;
+		s->cap = cap;
+	}
+	memcpy(s->text + s->len, p, n);
+	s->len += n;
+	s->text[s->len] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\n')
+			s->out_line++;
+	return 0;
+}
+
+static int src_seg(struct cfg_src *s, int file, int file_line)
+{
+	struct cfg_seg *ns;
+
+	if (s->nsegs && s->segs[s->nsegs - 1].out_line == s->out_line)
+		s->nsegs--;	/* an empty segment: replaced */
+	ns = realloc(s->segs, (s->nsegs + 1) * sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	s->segs = ns;
+	s->segs[s->nsegs++] = (struct cfg_seg){ s->out_line, file, file_line };
+	return 0;
+}
+
+/* Output line -> file name and line. */
+static const char *src_map(const struct cfg_src *s, int line, int *fline)
+{
+	size_t i;
+
+	if (!s || !s->nsegs) {
+		*fline = line;
+		return NULL;
+	}
+	for (i = s->nsegs; i > 1 && s->segs[i - 1].out_line > line; i--)
+		;
+	*fline = line <= 0 ? 0 : s->segs[i - 1].file_line + (line - s->segs[i - 1].out_line);
+	return s->files[s->segs[i - 1].file];
+}
+
+static void src_ovf(struct cfg_src *s, const char *name, const char *p, size_t n)
+{
+	struct cfg_ovf *no = realloc(s->ovf, (s->novf + 1) * sizeof(*no));
+
+	if (!no)
+		return;
+	s->ovf = no;
+	no = &s->ovf[s->novf++];
+	no->line = s->out_line;
+	no->used = false;
+	snprintf(no->name, sizeof(no->name), "%s", name);
+	snprintf(no->lit, sizeof(no->lit), "%.*s%s", n > 32 ? 32 : (int)n, p, n > 32 ? "..." : "");
+}
+
+/*
+ * An integer or float literal at p (maximal munch as libconfig's scanner):
+ * its length; an integer libconfig would not store as written is recorded.
+ */
+static size_t scan_number(struct cfg_src *s, const char *name, const char *p)
+{
+	size_t j = 0, digits;
+	bool l = false, ovf = false;
+	char tmp[64];
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+		unsigned long long v;
+
+		for (j = 2; isxdigit((unsigned char)p[j]); j++)
+			;
+		digits = j;
+		if (p[j] == 'L') {
+			l = true;
+			j++;
+			if (p[j] == 'L')
+				j++;
+		}
+		if (digits < sizeof(tmp)) {
+			memcpy(tmp, p, digits);
+			tmp[digits] = '\0';
+			errno = 0;
+			v = strtoull(tmp, NULL, 16);
+			/* hex without L is a 32-bit int in libconfig, with L a signed 64-bit one */
+			ovf = errno == ERANGE || v > (l ? (unsigned long long)LLONG_MAX : (unsigned long long)INT_MAX);
+		} else {
+			ovf = true;
+		}
+	} else {
+		if (p[j] == '+' || p[j] == '-')
+			j++;
+		while (isdigit((unsigned char)p[j]))
+			j++;
+		if (p[j] == '.' || p[j] == 'e' || p[j] == 'E') {
+			/* a float: not checked */
+			if (p[j] == '.')
+				for (j++; isdigit((unsigned char)p[j]); j++)
+					;
+			if ((p[j] == 'e' || p[j] == 'E') &&
+			    (isdigit((unsigned char)p[j + 1]) ||
+			     ((p[j + 1] == '+' || p[j + 1] == '-') && isdigit((unsigned char)p[j + 2]))))
+				for (j += 2; isdigit((unsigned char)p[j]); j++)
+					;
+			return j;
+		}
+		digits = j;
+		if (p[j] == 'L') {
+			j++;
+			if (p[j] == 'L')
+				j++;
+		}
+		if (digits < sizeof(tmp)) {
+			memcpy(tmp, p, digits);
+			tmp[digits] = '\0';
+			errno = 0;
+			(void)strtoll(tmp, NULL, 10);
+			ovf = errno == ERANGE;
+		} else {
+			ovf = true;
+		}
+	}
+	if (ovf)
+		src_ovf(s, name, p, j);
+	return j;
+}
+
+static bool is_name_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '*';
+}
+
+static bool is_name_char(char c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+static int src_add_file(struct cfg_src *s, const char *path)
+{
+	char **nf = realloc(s->files, (s->nfiles + 1) * sizeof(*nf));
+
+	if (!nf)
+		return -ENOMEM;
+	s->files = nf;
+	nf[s->nfiles] = strdup(path);
+	if (!nf[s->nfiles])
+		return -ENOMEM;
+	return (int)s->nfiles++;
+}
+
+static int src_expand(struct cfg_src *s, const char *path, const char *text, size_t len,
+		      int depth, struct cfg_diag *d);
+
+/* An @include at line of file fid (text from p): expanded in place. */
+static int src_include(struct cfg_src *s, const char *incl, int line, const char *ipath,
+		       int depth, struct cfg_diag *d)
+{
+	char full[PATH_MAX], why[200];
+	size_t len;
+	char *text;
+	int ret;
+
+	if (ipath[0] == '/') {
+		ret = snprintf(full, sizeof(full), "%s", ipath);
+	} else {
+		/* relative to the including file's directory, not the working directory */
+		const char *slash = strrchr(incl, '/');
+
+		if (slash)
+			ret = snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - incl), incl, ipath);
+		else
+			ret = snprintf(full, sizeof(full), "%s", ipath);
+	}
+	if (ret < 0 || (size_t)ret >= sizeof(full)) {
+		diag_add(d, false, incl, line, NULL, "@include \"%.60s\": path too long", ipath);
+		return -EINVAL;
+	}
+	if (depth >= CFG_MAX_INCLUDE_DEPTH) {
+		diag_add(d, false, incl, line, NULL,
+			 "@include \"%.60s\": nested more than %d deep (an include loop?)",
+			 ipath, CFG_MAX_INCLUDE_DEPTH);
+		return -EINVAL;
+	}
+	ret = read_regular(full, &text, &len, why, sizeof(why));
+	if (ret) {
+		diag_add(d, false, incl, line, NULL, "@include \"%.60s\": %.100s: %s", ipath, full, why);
+		return -EINVAL;
+	}
+	ret = src_expand(s, full, text, len, depth + 1, d);
+	free(text);
+	return ret;
+}
+
+/*
+ * Copy text to the output, expanding each @include where libconfig's own
+ * scanner would see one: at the start of a line ([ \t]*@include[ \t]+"),
+ * outside comments and strings. Integer literals are checked on the way.
+ */
+static int src_expand(struct cfg_src *s, const char *path, const char *text, size_t len,
+		      int depth, struct cfg_diag *d)
+{
+	enum { INIT, COMMENT, STRING } st = INIT;
+	char name[64] = "";
+	bool bol = true;
+	int fid, line = 1, ret;
+	size_t i = 0;
+
+	fid = src_add_file(s, path);
+	if (fid < 0 || src_seg(s, fid, 1))
+		return -ENOMEM;
+	while (i < len) {
+		const char *p = text + i;
+		size_t n = 1;
+
+		if (st == INIT && bol) {
+			size_t j = 0;
+
+			while (p[j] == ' ' || p[j] == '\t')
+				j++;
+			if (strncmp(p + j, "@include", 8) == 0 && (p[j + 8] == ' ' || p[j + 8] == '\t')) {
+				char ipath[PATH_MAX];
+				size_t k = 0;
+
+				for (j += 8; p[j] == ' ' || p[j] == '\t'; j++)
+					;
+				if (p[j] == '"') {
+					for (j++; p[j] && p[j] != '"' && p[j] != '\n'; j++) {
+						if (p[j] == '\\' && (p[j + 1] == '\\' || p[j + 1] == '"'))
+							j++;
+						if (k + 1 < sizeof(ipath))
+							ipath[k++] = p[j];
+					}
+					ipath[k] = '\0';
+					if (p[j] != '"') {
+						diag_add(d, false, path, line, NULL, "@include: unterminated file name");
+						return -EINVAL;
+					}
+					ret = src_include(s, path, line, ipath, depth, d);
+					if (ret)
+						return ret;
+					/* the rest of the line continues this file */
+					if (s->len && s->text[s->len - 1] != '\n' && src_emit(s, "\n", 1))
+						goto too_big;
+					if (src_seg(s, fid, line))
+						return -ENOMEM;
+					i += j + 1;
+					bol = false;
+					continue;
+				}
+			}
+		}
+		bol = false;
+		switch (st) {
+		case INIT:
+			if (p[0] == '/' && p[1] == '*') {
+				st = COMMENT;
+				n = 2;
+			} else if (p[0] == '"') {
+				st = STRING;
+			} else if (p[0] == '#' || (p[0] == '/' && p[1] == '/')) {
+				const char *e = memchr(p, '\n', len - i);
+
+				n = e ? (size_t)(e - p) : len - i;
+			} else if (is_name_start(p[0])) {
+				while (i + n < len && is_name_char(p[n]))
+					n++;
+				snprintf(name, sizeof(name), "%.*s", (int)n, p);
+			} else if (isdigit((unsigned char)p[0]) ||
+				   ((p[0] == '-' || p[0] == '+') && isdigit((unsigned char)p[1]))) {
+				n = scan_number(s, name, p);
+			}
+			break;
+		case COMMENT:
+			if (p[0] == '*' && p[1] == '/') {
+				st = INIT;
+				n = 2;
+			}
+			break;
+		case STRING:
+			if (p[0] == '\\' && i + 1 < len)
+				n = 2;
+			else if (p[0] == '"')
+				st = INIT;
+			break;
+		}
+		if (src_emit(s, p, n))
+			goto too_big;
+		for (size_t k = 0; k < n; k++)
+			if (p[k] == '\n') {
+				line++;
+				bol = true;
+			}
+		i += n;
+	}
+	return 0;
+too_big:
+	diag_add(d, false, path, line, NULL,
+		 "with its @include files, more than %d bytes of configuration text",
+		 CFG_MAX_TEXT_BYTES);
+	return -EFBIG;
+}
+
+/* Read path (with its includes) into s. 0, -ENOENT (absent), or -EINVAL (in d). */
+static int src_read_file(struct cfg_src *s, const char *path, struct cfg_diag *d)
+{
+	char why[200], *text;
+	size_t len;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->out_line = 1;
+	ret = read_regular(path, &text, &len, why, sizeof(why));
+	if (ret == -ENOENT)
+		return -ENOENT;
+	if (ret) {
+		diag_add(d, false, path, 0, NULL, "%s", why);
+		return -EINVAL;
+	}
+	ret = src_expand(s, path, text, len, 0, d);
+	free(text);
+	if (ret == -ENOMEM)
+		diag_add(d, false, path, 0, NULL, "out of memory");
+	return ret ? -EINVAL : 0;
+}
+
+static bool driver_check_dummy(const char *name, void *ud, char *why, size_t len)
+{
+	(void)name; (void)ud; (void)why; (void)len;
+	return true;
+}
+
+static cfg_driver_check_fn driver_check = driver_check_dummy;
+static void *driver_check_ud;
+
+void config_set_driver_check(cfg_driver_check_fn fn, void *ud)
+{
+	driver_check = fn ? fn : driver_check_dummy;
+	driver_check_ud = ud;
+}
+
 struct cfg_ctx {
 	struct cfg_diag *d;
 	const char *file;
 	int errors;
+	/* the parsed files, the source of each (for line mapping) */
+	size_t n;
+	config_t **cfs;
+	struct cfg_src **srcs;
+	const char *lit;	/* the last overflowing literal found */
+	bool empty_levels;	/* levels = ( ): warned about in cfg_finish */
+	const char *empty_levels_file;
+	int empty_levels_line;
 };
+
+static struct cfg_src *ctx_src(const struct cfg_ctx *x, const config_setting_t *s)
+{
+	for (size_t i = 0; s && i < x->n; i++)
+		if (s->config == x->cfs[i])
+			return x->srcs[i];
+	return NULL;
+}
+
+/* file and line of a setting, as written */
+static const char *ctx_where(const struct cfg_ctx *x, const config_setting_t *s, int *line)
+{
+	const char *f;
+
+	if (!s) {
+		*line = 0;
+		return x->file;
+	}
+	f = src_map(ctx_src(x, s), config_setting_source_line(s), line);
+	return f ? f : x->file;
+}
+
+/*
+ * An integer setting whose literal overflowed: its text, marked used.
+ * libconfig gives -1 or 0 for those; the text says what was written.
+ */
+static const char *ctx_overflow(struct cfg_ctx *x, const config_setting_t *s)
+{
+	struct cfg_src *src = ctx_src(x, s);
+	const char *name = config_setting_name(s);
+
+	for (size_t i = 0; src && name && i < src->novf; i++) {
+		struct cfg_ovf *o = &src->ovf[i];
+
+		if (!o->used && o->line == (int)config_setting_source_line(s) &&
+		    strcmp(o->name, name) == 0) {
+			o->used = true;
+			x->lit = o->lit;
+			return o->lit;
+		}
+	}
+	return NULL;
+}
 
 static const char *cfg_type_name(int type)
 {
@@ -402,9 +980,7 @@ static void cfg_err(struct cfg_ctx *x, const config_setting_t *s,
 	if (!x->d || x->d->n >= CFG_MAX_ERRORS)
 		return;
 	e = &x->d->e[x->d->n++];
-	snprintf(e->file, sizeof(e->file), "%s",
-		 s && config_setting_source_file(s) ? config_setting_source_file(s) : x->file);
-	e->line = s ? config_setting_source_line(s) : 0;
+	snprintf(e->file, sizeof(e->file), "%s", ctx_where(x, s, &e->line));
 	snprintf(e->option, sizeof(e->option), "%s", option ? option : "");
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
@@ -447,6 +1023,14 @@ static void cfg_levels(struct cfg_ctx *x, const config_setting_t *s,
 		return;
 	}
 	n = config_setting_length(s);
+	if (n == 0) {
+		int line;
+		const char *f = ctx_where(x, s, &line);
+
+		x->empty_levels = true;
+		x->empty_levels_file = f;
+		x->empty_levels_line = line;
+	}
 	if (n > CFG_MAX_LEVELS) {
 		cfg_err(x, s, "levels", "too many levels (%d, at most %d)", n, CFG_MAX_LEVELS);
 		return;
@@ -521,195 +1105,229 @@ static void cfg_cgroups(struct cfg_ctx *x, const config_setting_t *s,
 	t->nentries = (size_t)n;
 }
 
+/* One setting of a group described by tab. */
+static void cfg_one(struct cfg_ctx *x, const config_setting_t *s,
+		    const struct opt *tab, char *base, unsigned *has,
+		    const char *prefix)
+{
+	const char *name = config_setting_name(s);
+	int type = config_setting_type(s);
+	const struct opt *o;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
+		 name ? name : "?");
+	for (o = tab; o->name; o++)
+		if (name && strcmp(o->name, name) == 0)
+			break;
+	if (!o->name) {
+		cfg_err(x, s, path, "unknown option");
+		return;
+	}
+	switch (o->type) {
+	case OPT_BOOL:
+		if (type != CONFIG_TYPE_BOOL)
+			goto type_err;
+		*(bool *)(base + o->off) = config_setting_get_bool(s);
+		break;
+	case OPT_U32: {
+		long long v;
+
+		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+			goto type_err;
+		v = config_setting_get_int64(s);
+		if (ctx_overflow(x, s)) {
+			cfg_err(x, s, path, "value %s out of range [%.0f, %.0f]",
+				x->lit, o->min, o->max);
+			break;
+		}
+		if ((double)v < o->min || (double)v > o->max) {
+			cfg_err(x, s, path, "value %lld out of range [%.0f, %.0f]",
+				v, o->min, o->max);
+			break;
+		}
+		*(uint32_t *)(base + o->off) = (uint32_t)v;
+		break;
+	}
+	case OPT_FLOAT: {
+		double v;
+
+		if (type == CONFIG_TYPE_FLOAT)
+			v = config_setting_get_float(s);
+		else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+			v = (double)config_setting_get_int64(s);
+		else
+			goto type_err;
+		if (type != CONFIG_TYPE_FLOAT && ctx_overflow(x, s)) {
+			cfg_err(x, s, path, "value %s out of range %c%g, %g]",
+				x->lit, o->min_open ? '(' : '[', o->min, o->max);
+			break;
+		}
+		if (!(v >= o->min && v <= o->max) || (o->min_open && v == o->min)) {
+			cfg_err(x, s, path, "value %g out of range %c%g, %g]",
+				v, o->min_open ? '(' : '[', o->min, o->max);
+			break;
+		}
+		*(double *)(base + o->off) = v;
+		break;
+	}
+	case OPT_STRING:
+		if (type != CONFIG_TYPE_STRING)
+			goto type_err;
+		cfg_string_into(x, s, o, path, base + o->off);
+		break;
+	case OPT_LOGLEVEL: {
+		int prio;
+
+		if (type != CONFIG_TYPE_STRING)
+			goto type_err;
+		prio = log_level_parse(config_setting_get_string(s));
+		if (prio < 0) {
+			cfg_err(x, s, path, "invalid value \"%.40s\": expected error, warning, info or debug",
+				config_setting_get_string(s));
+			break;
+		}
+		*(int *)(base + o->off) = prio;
+		break;
+	}
+	case OPT_KIND: {
+		enum psi_kind k;
+
+		if (type != CONFIG_TYPE_STRING)
+			goto type_err;
+		if (psi_kind_parse(config_setting_get_string(s), &k)) {
+			cfg_err(x, s, path, "invalid value \"%.40s\": expected \"some\" or \"full\"",
+				config_setting_get_string(s));
+			break;
+		}
+		*(enum psi_kind *)(base + o->off) = k;
+		break;
+	}
+	case OPT_STRLIST: {
+		int m = config_setting_length(s);
+		size_t *count = (size_t *)(base + o->count_off);
+
+		if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+			goto type_err;
+		if ((size_t)m > o->max_elems) {
+			cfg_err(x, s, path, "too many entries (%d, at most %zu)",
+				m, o->max_elems);
+			break;
+		}
+		*count = 0;
+		for (int k = 0; k < m; k++) {
+			const config_setting_t *e = config_setting_get_elem(s, (unsigned)k);
+			char epath[160];
+
+			snprintf(epath, sizeof(epath), "%s[%d]", path, k);
+			if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+				cfg_err(x, e, epath, "expected a string, got %s",
+					cfg_type_name(config_setting_type(e)));
+				continue;
+			}
+			cfg_string_into(x, e, o, epath,
+					base + o->off + (size_t)k * o->size);
+			(*count)++;
+			if (o->check == check_name && strcmp(path, "devices.drivers") == 0) {
+				const char *v = config_setting_get_string(e);
+				char why[160] = "";
+				int line;
+				const char *f;
+
+				if (!driver_check(v, driver_check_ud, why, sizeof(why))) {
+					f = ctx_where(x, e, &line);
+					diag_add(x->d, true, f, line, epath,
+						 "no DRM driver \"%.32s\" is loaded or installed%s%s; this entry matches no card",
+						 v, why[0] ? ": " : "", why);
+				}
+			}
+		}
+		break;
+	}
+	case OPT_GROUP:
+		if (type != CONFIG_TYPE_GROUP)
+			goto type_err;
+		cfg_group(x, s, o->sub, base + o->off,
+			  o->sub == baseline_opts ? &((struct profile *)(base + o->off))->has : NULL,
+			  path);
+		break;
+	case OPT_LEVELS:
+		cfg_levels(x, s, (struct config *)base);
+		break;
+	case OPT_SIZE: {
+		uint64_t v;
+
+		if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
+			long long i = config_setting_get_int64(s);
+
+			if (ctx_overflow(x, s)) {
+				cfg_err(x, s, path, "value %s out of range [%.0f, %.0f]",
+					x->lit, o->min, o->max);
+				break;
+			}
+			if (i < 0) {
+				cfg_err(x, s, path, "value %lld out of range [%.0f, %.0f]",
+					i, o->min, o->max);
+				break;
+			}
+			v = (uint64_t)i;
+		} else if (type == CONFIG_TYPE_STRING) {
+			if (parse_size(config_setting_get_string(s), &v)) {
+				cfg_err(x, s, path, "invalid size \"%.40s\": expected bytes, or a number with K, M, G or T",
+					config_setting_get_string(s));
+				break;
+			}
+		} else {
+			goto type_err;
+		}
+		if ((double)v < o->min || (double)v > o->max) {
+			cfg_err(x, s, path, "value %" PRIu64 " out of range [%.0f, %.0f]",
+				v, o->min, o->max);
+			break;
+		}
+		*(uint64_t *)(base + o->off) = v;
+		break;
+	}
+	case OPT_ROLE: {
+		enum cg_role r;
+
+		if (type != CONFIG_TYPE_STRING)
+			goto type_err;
+		if (cg_role_parse(config_setting_get_string(s), &r)) {
+			cfg_err(x, s, path, "invalid value \"%.40s\": expected \"background\" or \"foreground\"",
+				config_setting_get_string(s));
+			break;
+		}
+		*(enum cg_role *)(base + o->off) = r;
+		break;
+	}
+	case OPT_CGLIST:
+		cfg_cgroups(x, s, (struct cgroup_trim *)base);
+		break;
+	}
+	if (has && o->has)
+		*has |= o->has;
+	return;
+type_err:
+	cfg_err(x, s, path, "expected %s, got %s",
+		o->type == OPT_BOOL ? "a boolean (true/false)" :
+		o->type == OPT_U32 ? "an integer" :
+		o->type == OPT_FLOAT ? "a number" :
+		o->type == OPT_GROUP ? "a group { ... }" :
+		o->type == OPT_STRLIST ? "an array of strings [ ... ]" :
+		o->type == OPT_SIZE ? "a size (bytes, or a string like \"64M\")" :
+		"a string",
+		cfg_type_name(type));
+}
+
 static void cfg_group(struct cfg_ctx *x, const config_setting_t *grp,
 		      const struct opt *tab, char *base, unsigned *has,
 		      const char *prefix)
 {
 	int n = config_setting_length(grp);
 
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(grp, (unsigned)i);
-		const char *name = config_setting_name(s);
-		int type = config_setting_type(s);
-		const struct opt *o;
-		char path[128];
-
-		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
-			 name ? name : "?");
-		for (o = tab; o->name; o++)
-			if (name && strcmp(o->name, name) == 0)
-				break;
-		if (!o->name) {
-			cfg_err(x, s, path, "unknown option");
-			continue;
-		}
-		switch (o->type) {
-		case OPT_BOOL:
-			if (type != CONFIG_TYPE_BOOL)
-				goto type_err;
-			*(bool *)(base + o->off) = config_setting_get_bool(s);
-			break;
-		case OPT_U32: {
-			long long v;
-
-			if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
-				goto type_err;
-			v = config_setting_get_int64(s);
-			if ((double)v < o->min || (double)v > o->max) {
-				cfg_err(x, s, path, "value %lld out of range [%.0f, %.0f]",
-					v, o->min, o->max);
-				break;
-			}
-			*(uint32_t *)(base + o->off) = (uint32_t)v;
-			break;
-		}
-		case OPT_FLOAT: {
-			double v;
-
-			if (type == CONFIG_TYPE_FLOAT)
-				v = config_setting_get_float(s);
-			else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
-				v = (double)config_setting_get_int64(s);
-			else
-				goto type_err;
-			if (!(v >= o->min && v <= o->max) || (o->min_open && v == o->min)) {
-				cfg_err(x, s, path, "value %g out of range %c%g, %g]",
-					v, o->min_open ? '(' : '[', o->min, o->max);
-				break;
-			}
-			*(double *)(base + o->off) = v;
-			break;
-		}
-		case OPT_STRING:
-			if (type != CONFIG_TYPE_STRING)
-				goto type_err;
-			cfg_string_into(x, s, o, path, base + o->off);
-			break;
-		case OPT_LOGLEVEL: {
-			int prio;
-
-			if (type != CONFIG_TYPE_STRING)
-				goto type_err;
-			prio = log_level_parse(config_setting_get_string(s));
-			if (prio < 0) {
-				cfg_err(x, s, path, "invalid value \"%.40s\": expected error, warning, info or debug",
-					config_setting_get_string(s));
-				break;
-			}
-			*(int *)(base + o->off) = prio;
-			break;
-		}
-		case OPT_KIND: {
-			enum psi_kind k;
-
-			if (type != CONFIG_TYPE_STRING)
-				goto type_err;
-			if (psi_kind_parse(config_setting_get_string(s), &k)) {
-				cfg_err(x, s, path, "invalid value \"%.40s\": expected \"some\" or \"full\"",
-					config_setting_get_string(s));
-				break;
-			}
-			*(enum psi_kind *)(base + o->off) = k;
-			break;
-		}
-		case OPT_STRLIST: {
-			int m = config_setting_length(s);
-			size_t *count = (size_t *)(base + o->count_off);
-
-			if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
-				goto type_err;
-			if ((size_t)m > o->max_elems) {
-				cfg_err(x, s, path, "too many entries (%d, at most %zu)",
-					m, o->max_elems);
-				break;
-			}
-			*count = 0;
-			for (int k = 0; k < m; k++) {
-				const config_setting_t *e = config_setting_get_elem(s, (unsigned)k);
-				char epath[160];
-
-				snprintf(epath, sizeof(epath), "%s[%d]", path, k);
-				if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-					cfg_err(x, e, epath, "expected a string, got %s",
-						cfg_type_name(config_setting_type(e)));
-					continue;
-				}
-				cfg_string_into(x, e, o, epath,
-						base + o->off + (size_t)k * o->size);
-				(*count)++;
-			}
-			break;
-		}
-		case OPT_GROUP:
-			if (type != CONFIG_TYPE_GROUP)
-				goto type_err;
-			cfg_group(x, s, o->sub, base + o->off,
-				  o->sub == baseline_opts ? &((struct profile *)(base + o->off))->has : NULL,
-				  path);
-			break;
-		case OPT_LEVELS:
-			cfg_levels(x, s, (struct config *)base);
-			break;
-		case OPT_SIZE: {
-			uint64_t v;
-
-			if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
-				long long i = config_setting_get_int64(s);
-
-				if (i < 0) {
-					cfg_err(x, s, path, "value %lld out of range [%.0f, %.0f]",
-						i, o->min, o->max);
-					break;
-				}
-				v = (uint64_t)i;
-			} else if (type == CONFIG_TYPE_STRING) {
-				if (parse_size(config_setting_get_string(s), &v)) {
-					cfg_err(x, s, path, "invalid size \"%.40s\": expected bytes, or a number with K, M, G or T",
-						config_setting_get_string(s));
-					break;
-				}
-			} else {
-				goto type_err;
-			}
-			if ((double)v < o->min || (double)v > o->max) {
-				cfg_err(x, s, path, "value %" PRIu64 " out of range [%.0f, %.0f]",
-					v, o->min, o->max);
-				break;
-			}
-			*(uint64_t *)(base + o->off) = v;
-			break;
-		}
-		case OPT_ROLE: {
-			enum cg_role r;
-
-			if (type != CONFIG_TYPE_STRING)
-				goto type_err;
-			if (cg_role_parse(config_setting_get_string(s), &r)) {
-				cfg_err(x, s, path, "invalid value \"%.40s\": expected \"background\" or \"foreground\"",
-					config_setting_get_string(s));
-				break;
-			}
-			*(enum cg_role *)(base + o->off) = r;
-			break;
-		}
-		case OPT_CGLIST:
-			cfg_cgroups(x, s, (struct cgroup_trim *)base);
-			break;
-		}
-		if (has && o->has)
-			*has |= o->has;
-		continue;
-type_err:
-		cfg_err(x, s, path, "expected %s, got %s",
-			o->type == OPT_BOOL ? "a boolean (true/false)" :
-			o->type == OPT_U32 ? "an integer" :
-			o->type == OPT_FLOAT ? "a number" :
-			o->type == OPT_GROUP ? "a group { ... }" :
-			o->type == OPT_STRLIST ? "an array of strings [ ... ]" :
-			o->type == OPT_SIZE ? "a size (bytes, or a string like \"64M\")" :
-			"a string",
-			cfg_type_name(type));
-	}
+	for (int i = 0; i < n; i++)
+		cfg_one(x, config_setting_get_elem(grp, (unsigned)i), tab, base, has, prefix);
 	/* required options */
 	for (const struct opt *o = tab; o->name; o++) {
 		char path[128];
@@ -731,120 +1349,332 @@ uint32_t config_max_window_ms(const struct config *c)
 	return m;
 }
 
-static int cfg_finish(struct cfg_ctx *x, config_t *cf, struct config *nc)
+/* The setting at path (a.b) in the file whose top-level a wins. */
+static const config_setting_t *ctx_lookup(const struct cfg_ctx *x, const char *path)
+{
+	char top[64];
+
+	snprintf(top, sizeof(top), "%.*s", (int)strcspn(path, "."), path);
+	for (size_t i = x->n; i-- > 0;)
+		if (config_setting_get_member(config_root_setting(x->cfs[i]), top))
+			return config_lookup(x->cfs[i], path);
+	return NULL;
+}
+
+static int cfg_finish(struct cfg_ctx *x, struct config *nc)
 {
 	const config_setting_t *s;
 
 	if (nc->rearm_max_ms < nc->rearm_delay_ms) {
-		s = config_lookup(cf, "pressure.rearm_max_ms");
-		cfg_err(x, s ? s : config_lookup(cf, "pressure"), "pressure.rearm_max_ms",
+		s = ctx_lookup(x, "pressure.rearm_max_ms");
+		cfg_err(x, s ? s : ctx_lookup(x, "pressure"), "pressure.rearm_max_ms",
 			"must not be smaller than pressure.rearm_delay_ms (%u)",
 			nc->rearm_delay_ms);
 	}
 	/* the section switches the trimming on */
-	nc->cgtrim.enabled = config_lookup(cf, "cgroup_trim") != NULL;
+	nc->cgtrim.enabled = ctx_lookup(x, "cgroup_trim") != NULL;
 	if (nc->cooldown_ms < config_max_window_ms(nc)) {
-		s = config_lookup(cf, "pressure.cooldown_ms");
+		s = ctx_lookup(x, "pressure.cooldown_ms");
 		if (!s)
-			s = config_lookup(cf, "levels");
+			s = ctx_lookup(x, "levels");
 		cfg_err(x, s, "pressure.cooldown_ms",
 			"%u ms is shorter than the largest trigger window (%u ms); levels would flap",
 			nc->cooldown_ms, config_max_window_ms(nc));
 	}
+	/* literals libconfig could not store, outside the options above */
+	for (size_t i = 0; i < x->n; i++)
+		for (size_t j = 0; j < x->srcs[i]->novf; j++) {
+			const struct cfg_ovf *o = &x->srcs[i]->ovf[j];
+			int line;
+			const char *f;
+
+			if (o->used)
+				continue;
+			f = src_map(x->srcs[i], o->line, &line);
+			x->errors++;
+			diag_add(x->d, false, f ? f : x->file, line, NULL,
+				 "integer %s out of range (at most 64 bits; 32 bits for hex without L)",
+				 o->lit);
+		}
+	if (!x->errors && x->empty_levels && !nc->nlevels && !nc->cgtrim.enabled &&
+	    !nc->proactive.enabled)
+		diag_add(x->d, true, x->empty_levels_file, x->empty_levels_line, "levels",
+			 "empty, and neither proactive nor cgroup_trim is on: the daemon only applies the baseline and never reacts to pressure");
 	return x->errors ? -EINVAL : 0;
 }
 
-static int cfg_load(struct config *c, config_t *cf, const char *name,
-		    struct cfg_diag *d)
+/* Is top-level name set again in a later file? */
+static bool overridden(const struct cfg_ctx *x, size_t file, const char *name)
 {
-	struct cfg_ctx x = { .d = d, .file = name };
-	struct config *nc = malloc(sizeof(*nc));
+	for (size_t j = file + 1; name && j < x->n; j++)
+		if (config_setting_get_member(config_root_setting(x->cfs[j]), name))
+			return true;
+	return false;
+}
+
+static int cfg_load(struct config *c, struct cfg_ctx *x)
+{
+	struct config *nc = malloc(sizeof(*nc)), *scratch = malloc(sizeof(*scratch));
 	int ret;
 
-	if (!nc)
+	if (!nc || !scratch) {
+		free(nc);
+		free(scratch);
 		return -ENOMEM;
+	}
 	/* start from the defaults, not from the previous file */
 	config_defaults(nc);
-	cfg_group(&x, config_root_setting(cf), root_opts, (char *)nc, NULL, "");
-	ret = cfg_finish(&x, cf, nc);
+	config_defaults(scratch);
+	/*
+	 * Each top-level setting from the last file that has it; those a
+	 * later file replaces are still checked (into a scratch copy).
+	 */
+	for (size_t i = 0; i < x->n; i++) {
+		const config_setting_t *root = config_root_setting(x->cfs[i]);
+		int n = config_setting_length(root);
+
+		for (int k = 0; k < n; k++) {
+			const config_setting_t *s = config_setting_get_elem(root, (unsigned)k);
+			bool later = overridden(x, i, config_setting_name(s));
+
+			cfg_one(x, s, root_opts, (char *)(later ? scratch : nc), NULL, "");
+		}
+	}
+	/* an empty level list that a later file replaced is no concern */
+	if (x->empty_levels && nc->nlevels)
+		x->empty_levels = false;
+	ret = cfg_finish(x, nc);
 	if (!ret)
 		memcpy(c, nc, sizeof(*c));
 	free(nc);
+	free(scratch);
 	return ret;
 }
 
-static void cfg_syntax_error(config_t *cf, const char *name, struct cfg_diag *d)
+static void cfg_syntax_error(config_t *cf, const struct cfg_src *src, const char *name,
+			     struct cfg_diag *d)
 {
-	struct cfg_error *e;
+	int line;
+	const char *f = src_map(src, config_error_line(cf), &line);
 
-	if (!d || d->n >= CFG_MAX_ERRORS)
-		return;
-	e = &d->e[d->n++];
-	snprintf(e->file, sizeof(e->file), "%s",
-		 config_error_file(cf) ? config_error_file(cf) : name);
-	e->line = config_error_line(cf);
-	e->option[0] = '\0';
-	snprintf(e->msg, sizeof(e->msg), "syntax error: %s",
+	diag_add(d, false, config_error_file(cf) ? config_error_file(cf) : f ? f : name,
+		 line, NULL, "syntax error: %s",
 		 config_error_text(cf) ? config_error_text(cf) : "unknown");
+}
+
+/* Parse each source; then load them in order. */
+static int cfg_parse_load(struct config *c, struct cfg_src *srcs, size_t n, const char *name,
+			  struct cfg_diag *d)
+{
+	config_t *cfs = calloc(n ? n : 1, sizeof(*cfs));
+	config_t **cfp = calloc(n ? n : 1, sizeof(*cfp));
+	struct cfg_src **sp = calloc(n ? n : 1, sizeof(*sp));
+	struct cfg_ctx x = { .d = d, .file = name, .n = n, .cfs = cfp, .srcs = sp };
+	int ret = 0;
+
+	if (!cfs || !cfp || !sp) {
+		free(cfs);
+		free(cfp);
+		free(sp);
+		diag_add(d, false, name, 0, NULL, "out of memory");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		config_init(&cfs[i]);
+		cfp[i] = &cfs[i];
+		sp[i] = &srcs[i];
+		if (!config_read_string(&cfs[i], srcs[i].text ? srcs[i].text : "")) {
+			cfg_syntax_error(&cfs[i], &srcs[i], name, d);
+			ret = -EINVAL;
+		}
+	}
+	if (!ret)
+		ret = cfg_load(c, &x);
+	if (ret == -ENOMEM)
+		diag_add(d, false, name, 0, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		config_destroy(&cfs[i]);
+	free(cfs);
+	free(cfp);
+	free(sp);
+	return ret ? -EINVAL : 0;
+}
+
+static void diag_reset(struct cfg_diag *d)
+{
+	if (d) {
+		d->n = 0;
+		d->nwarn = 0;
+	}
 }
 
 int config_load_file(struct config *c, const char *path, struct cfg_diag *d)
 {
-	config_t cf;
-	FILE *f;
+	struct cfg_src src;
 	int ret;
 
-	if (d)
-		d->n = 0;
-	/* open first to tell "missing" from "unreadable" and "malformed" */
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		if (ret != -ENOENT && d) {
-			struct cfg_error *e = &d->e[d->n++];
+	diag_reset(d);
+	ret = src_read_file(&src, path, d);
+	if (!ret)
+		ret = cfg_parse_load(c, &src, 1, path, d);
+	src_free(&src);
+	return ret;
+}
 
-			snprintf(e->file, sizeof(e->file), "%s", path);
-			e->line = 0;
-			e->option[0] = '\0';
-			snprintf(e->msg, sizeof(e->msg), "cannot open: %s", strerror(-ret));
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of <dir>/ *.conf (not hidden), sorted. 0 (none: *n = 0) or -EINVAL. */
+static int dropin_list(const char *dir, char ***out, size_t *n, struct cfg_diag *d)
+{
+	char **v = NULL;
+	struct dirent *e;
+	DIR *dh;
+
+	*n = 0;
+	*out = NULL;
+	dh = opendir(dir);
+	if (!dh) {
+		if (errno == ENOENT)
+			return 0;
+		diag_add(d, false, dir, 0, NULL, "cannot read the drop-in directory: %s",
+			 errno == ENOTDIR ? "not a directory" : strerror(errno));
+		return -EINVAL;
+	}
+	while ((e = readdir(dh))) {
+		size_t l = strlen(e->d_name);
+		char **nv;
+
+		if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".conf"))
+			continue;
+		if (*n == CFG_MAX_DROPINS) {
+			diag_add(d, false, dir, 0, NULL, "more than %d drop-in files", CFG_MAX_DROPINS);
+			goto fail;
 		}
-		return ret == -ENOENT ? -ENOENT : -EINVAL;
+		nv = realloc(v, (*n + 1) * sizeof(*v));
+		if (!nv || !(nv[*n] = strdup(e->d_name))) {
+			if (nv)
+				v = nv;
+			diag_add(d, false, dir, 0, NULL, "out of memory");
+			goto fail;
+		}
+		v = nv;
+		(*n)++;
 	}
-	config_init(&cf);
-	if (!config_read(&cf, f)) {
-		/* config_read() does not know the file name */
-		cfg_syntax_error(&cf, path, d);
+	closedir(dh);
+	qsort(v, *n, sizeof(*v), name_cmp);
+	*out = v;
+	return 0;
+fail:
+	closedir(dh);
+	for (size_t i = 0; i < *n; i++)
+		free(v[i]);
+	free(v);
+	*n = 0;
+	return -EINVAL;
+}
+
+int config_load_all(struct config *c, const char *path, bool optional,
+		    struct cfg_diag *d, struct cfg_loaded *info)
+{
+	struct cfg_loaded dummy;
+	struct cfg_src *srcs = NULL;
+	char dir[PATH_MAX], **names = NULL;
+	size_t nnames = 0, n = 0;
+	int ret;
+
+	if (!info)
+		info = &dummy;
+	memset(info, 0, sizeof(*info));
+	diag_reset(d);
+	if (snprintf(dir, sizeof(dir), "%s.d", path) >= (int)sizeof(dir)) {
+		diag_add(d, false, path, 0, NULL, "path too long");
+		return -EINVAL;
+	}
+	ret = dropin_list(dir, &names, &nnames, d);
+	if (ret)
+		return ret;
+	srcs = calloc(nnames + 1, sizeof(*srcs));
+	if (!srcs) {
+		diag_add(d, false, path, 0, NULL, "out of memory");
 		ret = -EINVAL;
-	} else {
-		ret = cfg_load(c, &cf, path, d);
+		goto out;
 	}
-	fclose(f);
-	config_destroy(&cf);
+	ret = src_read_file(&srcs[0], path, d);
+	if (ret == -ENOENT) {
+		if (!optional) {
+			diag_add(d, false, path, 0, NULL, "cannot open: %s", strerror(ENOENT));
+			goto out;
+		}
+		src_free(&srcs[0]);
+		info->main_missing = true;
+		ret = 0;
+	} else {
+		n = 1;
+	}
+	for (size_t i = 0; i < nnames; i++) {
+		char p[PATH_MAX];
+		int r;
+
+		if (snprintf(p, sizeof(p), "%s/%s", dir, names[i]) >= (int)sizeof(p)) {
+			diag_add(d, false, dir, 0, NULL, "%.60s: path too long", names[i]);
+			ret = -EINVAL;
+			continue;
+		}
+		r = src_read_file(&srcs[n], p, d);
+		n++;
+		if (r == -ENOENT) {
+			/* gone since readdir: as if it were not there */
+			src_free(&srcs[--n]);
+			continue;
+		}
+		if (r)
+			ret = r;
+		info->ndropins++;
+	}
+	if (!ret)
+		ret = cfg_parse_load(c, srcs, n, path, d);
+out:
+	for (size_t i = 0; srcs && i < n; i++)
+		src_free(&srcs[i]);
+	free(srcs);
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	return ret;
 }
 
 int config_load_string(struct config *c, const char *text, const char *name,
 		       struct cfg_diag *d)
 {
-	config_t cf;
+	struct cfg_src src;
 	int ret;
 
-	if (d)
-		d->n = 0;
-	config_init(&cf);
-	if (!config_read_string(&cf, text)) {
-		cfg_syntax_error(&cf, name, d);
+	diag_reset(d);
+	memset(&src, 0, sizeof(src));
+	src.out_line = 1;
+	ret = src_expand(&src, name, text, strlen(text), 0, d);
+	if (ret) {
+		if (ret == -ENOMEM)
+			diag_add(d, false, name, 0, NULL, "out of memory");
 		ret = -EINVAL;
 	} else {
-		ret = cfg_load(c, &cf, name, d);
+		ret = cfg_parse_load(c, &src, 1, name, d);
 	}
-	config_destroy(&cf);
+	src_free(&src);
 	return ret;
 }
 
 void cfg_error_format(const struct cfg_error *e, char *buf, size_t len)
 {
-	if (e->option[0])
+	/* no line: the file as a whole ("PATH: not a regular file (FIFO)") */
+	if (e->line <= 0 && e->option[0])
+		snprintf(buf, len, "%s: option '%s': %s", e->file, e->option, e->msg);
+	else if (e->line <= 0)
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
+	else if (e->option[0])
 		snprintf(buf, len, "%s:%d: option '%s': %s", e->file, e->line,
 			 e->option, e->msg);
 	else

@@ -19,12 +19,26 @@
 #include "psi.h"
 
 #define CFG_DEFAULT_PATH "/etc/gemreclaim/gemreclaimd.conf"
+/* gemreclaimd's level and last action, for gemreclaimctl status */
+#define CFG_DEFAULT_STATE_FILE "/run/gemreclaim/state"
 #define CFG_MAX_LEVELS 8
 #define CFG_MAX_MATCH 8
 #define CFG_NAME_LEN 32
 #define CFG_MAX_ERRORS 16
 #define CFG_MAX_CGROUPS 16	/* entries of cgroup_trim.cgroups */
 #define CFG_GLOB_LEN 256
+#define CFG_MAX_WARNINGS 8
+/*
+ * Files: each file read (the main one, an @include'd one, a drop-in) must
+ * be a regular file of at most CFG_MAX_FILE_BYTES; the text handed to
+ * libconfig for one file with its @include'd files is at most
+ * CFG_MAX_TEXT_BYTES, which bounds the parse time (libconfig's scanner is
+ * slow on very long lines: a 3 MB one took 4 s).
+ */
+#define CFG_MAX_FILE_BYTES (1024 * 1024)
+#define CFG_MAX_TEXT_BYTES (1024 * 1024)
+#define CFG_MAX_INCLUDE_DEPTH 10
+#define CFG_MAX_DROPINS 64	/* <path>.d/ *.conf files */
 
 struct level {
 	char name[CFG_NAME_LEN];
@@ -75,6 +89,7 @@ struct config {
 	bool lock_memory;	/* mlockall(MCL_ONFAULT): pages used stay in RAM */
 	char metrics_file[PATH_MAX];	/* "" disables */
 	uint32_t metrics_interval_ms;
+	char state_file[PATH_MAX];	/* "" disables */
 
 	char pressure_source[PATH_MAX];	/* "system" or a memory.pressure path */
 	uint32_t poll_interval_ms;	/* fallback average polling */
@@ -104,6 +119,14 @@ struct cfg_error {
 struct cfg_diag {
 	int n;
 	struct cfg_error e[CFG_MAX_ERRORS];
+	int nwarn;		/* warnings: the load still succeeds */
+	struct cfg_error w[CFG_MAX_WARNINGS];
+};
+
+/* What config_load_all() read. */
+struct cfg_loaded {
+	bool main_missing;	/* an optional main file was absent */
+	int ndropins;		/* <path>.d/ *.conf files read */
 };
 
 void config_defaults(struct config *c);
@@ -113,9 +136,26 @@ void config_defaults(struct config *c);
  * in *d otherwise (c untouched).
  */
 int config_load_file(struct config *c, const char *path, struct cfg_diag *d);
+/*
+ * The main file, then the drop-ins <path>.d/ *.conf in lexical (strcmp)
+ * order; a top-level setting in a later file replaces the same setting of
+ * every earlier file as a whole (a group is not merged key by key). With
+ * optional (the default path), a missing main file is not an error: the
+ * defaults and the drop-ins then apply and info->main_missing is set.
+ * Otherwise a missing main file is -ENOENT with the error in *d. 0 or
+ * -EINVAL with diagnostics (c untouched).
+ */
+int config_load_all(struct config *c, const char *path, bool optional,
+		    struct cfg_diag *d, struct cfg_loaded *info);
 /* Same for in-memory text; name is used in messages. */
 int config_load_string(struct config *c, const char *text, const char *name,
 		       struct cfg_diag *d);
+/*
+ * Called for each devices.drivers entry when set: false (with what is
+ * present in why) adds a warning naming the entry. NULL: no check.
+ */
+typedef bool (*cfg_driver_check_fn)(const char *name, void *ud, char *why, size_t len);
+void config_set_driver_check(cfg_driver_check_fn fn, void *ud);
 /* "file:line: option 'x': msg" */
 void cfg_error_format(const struct cfg_error *e, char *buf, size_t len);
 /* "background" / "foreground" */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <libudev.h>
@@ -181,4 +182,90 @@ bool devices_match(const struct config *c, const char *sysname, const char *driv
 	if (c->ndrivers && !in_list(c->drivers, c->ndrivers, driver ? driver : ""))
 		return false;
 	return true;
+}
+
+/* name with '-' as '_', as module names are */
+static void modname(char *dst, size_t len, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		dst[i] = s[i] == '-' ? '_' : s[i];
+	dst[i] = '\0';
+}
+
+/* A line of modules.dep/modules.builtin naming .../NAME.ko[.xz|.zst|.gz] */
+static bool modules_file_has(const char *path, const char *want)
+{
+	char line[1024], m[CFG_NAME_LEN + 8];
+	bool found = false;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *end = strcspn(line, ":\n") + line, *base, *dot;
+
+		*end = '\0';
+		base = strrchr(line, '/');
+		base = base ? base + 1 : line;
+		dot = strstr(base, ".ko");
+		if (!dot)
+			continue;
+		*dot = '\0';
+		modname(m, sizeof(m), base);
+		found = strcmp(m, want) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+bool drm_driver_known(const struct roots *r, const char *name, char *why, size_t len)
+{
+	char path[PATH_MAX], link[PATH_MAX], want[CFG_NAME_LEN], seen[256] = "";
+	struct dirent **ents;
+	struct utsname u;
+	struct stat st;
+	bool found = false;
+	int n;
+
+	modname(want, sizeof(want), name);
+	if (path_fmt(path, sizeof(path), "%s/class/drm", r->sys) == 0 &&
+	    (n = scandir(path, &ents, NULL, alphasort)) >= 0) {
+		for (int i = 0; i < n; i++) {
+			const char *sysname = ents[i]->d_name, *base;
+			char drv[CFG_NAME_LEN];
+			ssize_t l;
+
+			if (card_minor(sysname) >= 0 &&
+			    !path_fmt(path, sizeof(path), "%s/class/drm/%s/device/driver", r->sys, sysname)) {
+				l = readlink(path, link, sizeof(link) - 1);
+				link[l > 0 ? l : 0] = '\0';
+				base = strrchr(link, '/');
+				base = base ? base + 1 : link;
+				modname(drv, sizeof(drv), base);
+				if (*drv && strcmp(drv, want) == 0)
+					found = true;
+				if (strlen(seen) + strlen(sysname) + strlen(base) + 24 < sizeof(seen) &&
+				    snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s%s (%s)",
+					     seen[0] ? ", " : "", sysname,
+					     *base ? base : "no driver link") < 0)
+					seen[0] = '\0';
+			}
+			free(ents[i]);
+		}
+		free(ents);
+	}
+	if (!found && !path_fmt(path, sizeof(path), "%s/module/%s", r->sys, want))
+		found = stat(path, &st) == 0;
+	if (!found && uname(&u) == 0) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
+		found = modules_file_has(path, want);
+		snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", u.release);
+		found = found || modules_file_has(path, want);
+	}
+	if (!found)
+		snprintf(why, len, "%s%s", seen[0] ? "cards present: " : "no DRM card present",
+			 seen);
+	return found;
 }

@@ -35,4 +35,12 @@ void devscan_dispatch(struct devscan *ds, devscan_cb cb, void *ud);
 /* Pure: does the config's device match accept this card? */
 bool devices_match(const struct config *c, const char *sysname, const char *driver);
 
+/*
+ * Is name a DRM driver here: the driver of a card under <sys>/class/drm, a
+ * loaded module (<sys>/module/NAME) or a module of the running kernel
+ * (/lib/modules/RELEASE/modules.dep or modules.builtin)? When not, why
+ * lists the cards present and their drivers.
+ */
+bool drm_driver_known(const struct roots *r, const char *name, char *why, size_t len);
+
 #endif

@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,10 @@ enum {
 	EXIT_RUNTIME = 5,	/* signal/poll setup or poll() itself failed */
 };
 
+#ifndef GR_VERSION
+#define GR_VERSION "unknown"	/* set by daemon/Makefile */
+#endif
+
 #define MAX_DEVS 16
 #define PROC_SUPER_MAGIC_ 0x9fa0
 #define CGROUP2_SUPER_MAGIC_ 0x63677270
@@ -85,6 +90,12 @@ struct trig {
 struct gd {
 	struct config cfg;
 	const char *cfg_path;
+	bool cfg_explicit;		/* -c given: the file must exist */
+	char state_path[PATH_MAX];	/* "" none */
+	bool state_warned;
+	time_t level_since;		/* wall clock of the last level change */
+	char last_action[256];
+	time_t last_action_at;
 	struct roots roots;
 	bool use_udev;
 	bool cli_dry_run;
@@ -134,6 +145,102 @@ static void notify_status(const struct gd *g)
 		   g->ndev, g->ndev == 1 ? "" : "s",
 		   g->fallback ? "polling PSI averages" : "PSI triggers armed",
 		   dry_run(g) ? " (dry run)" : "");
+}
+
+/* --- state file ---------------------------------------------------------- */
+
+/* mkdir -p of path's directory */
+static void mkdir_parents(const char *path)
+{
+	char d[PATH_MAX];
+
+	if (snprintf(d, sizeof(d), "%s", path) >= (int)sizeof(d))
+		return;
+	for (char *p = d + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(d, 0755);
+			*p = '/';
+		}
+}
+
+/* The file state_file names: the default follows GEMRECLAIM_ROOT, like /proc and /sys. */
+static void resolve_state_path(struct gd *g)
+{
+	const char *pfx = getenv("GEMRECLAIM_ROOT");
+
+	if (!g->cfg.state_file[0])
+		g->state_path[0] = '\0';
+	else if (pfx && *pfx && strcmp(g->cfg.state_file, CFG_DEFAULT_STATE_FILE) == 0 &&
+		 path_fmt(g->state_path, sizeof(g->state_path), "%s%s", pfx, g->cfg.state_file) == 0)
+		return;
+	else if (path_fmt(g->state_path, sizeof(g->state_path), "%s", g->cfg.state_file))
+		g->state_path[0] = '\0';
+}
+
+/*
+ * key=value lines for gemreclaimctl status, replaced atomically (written
+ * to PATH.tmp, then renamed) on every level change and action.
+ */
+static void state_write(struct gd *g)
+{
+	char tmp[PATH_MAX + 8], buf[1024];
+	int fd, len, ret;
+
+	if (!g->state_path[0])
+		return;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", g->state_path) >= (int)sizeof(tmp))
+		return;
+	len = snprintf(buf, sizeof(buf),
+		       "pid=%ld\nlevel=%s\nlevel_index=%d\nsince=%lld\nlast_action=%s\nlast_action_at=%lld\ndevices=%zu\ndry_run=%d\n",
+		       (long)getpid(), level_name(g, g->ctl.level), g->ctl.level,
+		       (long long)g->level_since, g->last_action, (long long)g->last_action_at,
+		       g->ndev, dry_run(g) ? 1 : 0);
+	if (len < 0 || len >= (int)sizeof(buf))
+		len = (int)strlen(buf);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		mkdir_parents(tmp);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	}
+	if (fd < 0)
+		goto fail;
+	ret = write(fd, buf, (size_t)len) == len ? 0 : -1;
+	if (close(fd) || ret) {
+		unlink(tmp);
+		goto fail;
+	}
+	if (rename(tmp, g->state_path)) {
+		unlink(tmp);
+		goto fail;
+	}
+	if (g->state_warned)
+		log_info("state file %s written again", g->state_path);
+	g->state_warned = false;
+	return;
+fail:
+	if (!g->state_warned)
+		log_warn("cannot write the state file %s: %s (gemreclaimctl status will not show the level)",
+			 g->state_path, strerror(errno));
+	g->state_warned = true;
+}
+
+static void state_action(struct gd *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Record the last action (one line) and rewrite the state file. */
+static void state_action(struct gd *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(g->last_action, sizeof(g->last_action), fmt, ap);
+	va_end(ap);
+	for (char *p = g->last_action; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	g->last_action_at = time(NULL);
+	state_write(g);
 }
 
 /* --- pressure ----------------------------------------------------------- */
@@ -349,6 +456,7 @@ static void dev_event(void *ud, const char *sysname, bool added)
 		free(g->devs[i]);
 		g->devs[i] = g->devs[--g->ndev];
 		notify_status(g);
+		state_action(g, "%s removed", sysname);
 		return;
 	}
 	if (i < g->ndev || !cli_dev_wanted(g, sysname))
@@ -386,6 +494,8 @@ static void dev_event(void *ud, const char *sysname, bool added)
 		device_apply(d, level_profile(g, g->applied), &g->cfg.baseline,
 			     false, dry_run(g));
 	notify_status(g);
+	if (g->applied >= 0)
+		state_action(g, "took over %s (driver %s)", d->name, d->driver[0] ? d->driver : "unknown");
 }
 
 static void devices_restore(struct gd *g)
@@ -420,12 +530,28 @@ static void apply_level(struct gd *g)
 			 g->ndev == 1 ? "" : "s", now_us() - g->fired_us);
 	else
 		log_info("pressure level %s -> %s", level_name(g, g->applied), level_name(g, level));
-	if (level > g->applied && g->applied >= 0 && (prof->has & PROFILE_SHRINK) && prof->shrink_mb)
+	g->level_since = time(NULL);
+	if (level > g->applied && g->applied >= 0 && (prof->has & PROFILE_SHRINK) && prof->shrink_mb) {
 		for (size_t i = 0; i < g->ndev; i++)
 			device_shrink(g->devs[i], (uint64_t)prof->shrink_mb << 20, 0, dry_run(g));
+		snprintf(g->last_action, sizeof(g->last_action),
+			 "level %s -> %s, shrink %u MiB on %zu device%s%s", level_name(g, g->applied),
+			 level_name(g, level), prof->shrink_mb, g->ndev, g->ndev == 1 ? "" : "s",
+			 dry_run(g) ? " (dry run)" : "");
+	} else if (g->applied < 0) {
+		snprintf(g->last_action, sizeof(g->last_action), "started at level %s, %zu device%s%s",
+			 level_name(g, level), g->ndev, g->ndev == 1 ? "" : "s",
+			 dry_run(g) ? " (dry run)" : "");
+	} else {
+		snprintf(g->last_action, sizeof(g->last_action), "level %s -> %s on %zu device%s%s",
+			 level_name(g, g->applied), level_name(g, level), g->ndev,
+			 g->ndev == 1 ? "" : "s", dry_run(g) ? " (dry run)" : "");
+	}
+	g->last_action_at = g->level_since;
 	g->applied = level;
 	g->next_metrics = 0;	/* a level change is published at once */
 	notify_status(g);
+	state_write(g);
 }
 
 static void proactive_step(struct gd *g, uint64_t now)
@@ -458,6 +584,8 @@ static void proactive_step(struct gd *g, uint64_t now)
 	}
 	log_info("proactive: some avg10 %.2f%% < %.2f%%: trimming %" PRIu64 " MiB of %" PRIu64 " MiB idle",
 		 s.some.avg10, g->cfg.proactive.target_pct, want >> 20, idle >> 20);
+	state_action(g, "proactive trim %" PRIu64 " MiB (some avg10 %.2f%%)%s", want >> 20,
+		     s.some.avg10, dry_run(g) ? " (dry run)" : "");
 	for (size_t i = 0; i < g->ndev && want; i++) {
 		uint64_t n = dev_idle[i] < want ? dev_idle[i] : want;
 
@@ -614,6 +742,9 @@ static void cgtrim_collect(struct gd *g)
 		next = j->next;
 		if (c)
 			cgt_done(c, j->result, j->before, j->after);
+		if (j->result == 0 || j->result == -EAGAIN)
+			state_action(g, "cgroup trim %s: asked %" PRIu64 " bytes, memory.current %" PRIu64 " -> %" PRIu64,
+				     j->rel, j->bytes, j->before, j->after);
 		pct(ps, sizeof(ps), j->psi);
 		format_size(j->before, cur, sizeof(cur));
 		format_size(j->bytes, asked, sizeof(asked));
@@ -708,17 +839,29 @@ static void write_metrics(struct gd *g, uint64_t now)
 
 /* --- configuration ------------------------------------------------------ */
 
+static bool driver_check(const char *name, void *ud, char *why, size_t len)
+{
+	return drm_driver_known(ud, name, why, len);
+}
+
 static int load_config(struct gd *g, struct config *c, bool at_start)
 {
+	struct cfg_loaded info;
 	struct cfg_diag d;
 	char buf[600];
-	int ret = config_load_file(c, g->cfg_path, &d);
+	/* only the default path may be missing */
+	int ret = config_load_all(c, g->cfg_path, !g->cfg_explicit, &d, &info);
 
-	if (ret == -ENOENT) {
-		log_info("%s not found; using built-in defaults", g->cfg_path);
-		config_defaults(c);
-		return 0;
+	for (int i = 0; i < d.nwarn; i++) {
+		cfg_error_format(&d.w[i], buf, sizeof(buf));
+		log_warn("%s", buf);
 	}
+	if (!ret && info.main_missing)
+		log_info("%s not found; using built-in defaults%s", g->cfg_path,
+			 info.ndropins ? " with the drop-ins of its .d directory" : "");
+	else if (!ret && info.ndropins)
+		log_info("%s: %d drop-in file%s read from %s.d", g->cfg_path, info.ndropins,
+			 info.ndropins == 1 ? "" : "s", g->cfg_path);
 	if (ret) {
 		for (int i = 0; i < d.n; i++) {
 			cfg_error_format(&d.e[i], buf, sizeof(buf));
@@ -738,6 +881,7 @@ static void apply_log_level(const struct gd *g)
 
 static void reload(struct gd *g, uint64_t now)
 {
+	static char nc_state_old[PATH_MAX];
 	struct config *nc = malloc(sizeof(*nc));
 
 	sd_notify(0, "RELOADING=1");
@@ -748,6 +892,7 @@ static void reload(struct gd *g, uint64_t now)
 	memcpy(nc, &g->cfg, sizeof(*nc));
 	if (load_config(g, nc, false)) {
 		free(nc);
+		state_action(g, "reload rejected; previous configuration kept");
 		goto out;
 	}
 	/* devices that no longer match are given back */
@@ -763,6 +908,7 @@ static void reload(struct gd *g, uint64_t now)
 		}
 		i++;
 	}
+	snprintf(nc_state_old, sizeof(nc_state_old), "%s", g->cfg.state_file);
 	memcpy(&g->cfg, nc, sizeof(*nc));
 	free(nc);
 	apply_log_level(g);
@@ -785,6 +931,10 @@ static void reload(struct gd *g, uint64_t now)
 		cgt_sync(&g->cgt, NULL, NULL, NULL, 0, now, NULL, NULL);
 	}
 	log_info("configuration reloaded from %s", g->cfg_path);
+	if (strcmp(g->cfg.state_file, nc_state_old) != 0 && g->state_path[0])
+		unlink(g->state_path);
+	resolve_state_path(g);
+	state_action(g, "configuration reloaded");
 out:
 	sd_notify(0, "READY=1");
 	notify_status(g);
@@ -925,8 +1075,11 @@ static void usage(FILE *out)
 		"      --proc-root DIR    instead of /proc\n"
 		"      --sysfs-root DIR   instead of /sys (implies --no-udev)\n"
 		"      --debugfs-root DIR instead of /sys/kernel/debug\n"
+		"  -V, --version          print the version and exit\n"
 		"  -h, --help             this help\n"
 		"Environment: GEMRECLAIM_ROOT=DIR prefixes /proc, /sys and /sys/kernel/debug.\n"
+		"Drop-ins: FILE.d/*.conf, read after FILE in lexical order; each top-level\n"
+		"setting replaces the one of earlier files as a whole.\n"
 		"Exit codes: 0 ok, 1 usage, 2 config, 3 pressure source, 4 device discovery, 5 runtime.\n");
 }
 
@@ -944,6 +1097,7 @@ int main(int argc, char **argv)
 		{ "sysfs-root", required_argument, NULL, OPT_SYS },
 		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct gd g;
@@ -959,9 +1113,9 @@ int main(int argc, char **argv)
 	g.cli_log_level = -1;
 	g.applied = -1;
 	roots_init(&g.roots);
-	while ((c = getopt_long(argc, argv, "c:nvtd:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:nvtd:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': g.cfg_path = optarg; break;
+		case 'c': g.cfg_path = optarg; g.cfg_explicit = true; break;
 		case 'n': g.cli_dry_run = true; break;
 		case 'v': g.cli_log_level = LOG_DEBUG; break;
 		case 't': check_only = true; break;
@@ -978,6 +1132,7 @@ int main(int argc, char **argv)
 		case OPT_SYS: snprintf(g.roots.sys, sizeof(g.roots.sys), "%s", optarg); break;
 		case OPT_DEBUGFS: snprintf(g.roots.debugfs, sizeof(g.roots.debugfs), "%s", optarg); break;
 		case 'h': usage(stdout); return EXIT_OK;
+		case 'V': printf("gemreclaimd %s\n", GR_VERSION); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -985,6 +1140,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	config_set_driver_check(driver_check, &g.roots);
 	config_defaults(&g.cfg);
 	if (load_config(&g, &g.cfg, true))
 		return EXIT_CONFIG;
@@ -1048,6 +1204,7 @@ int main(int argc, char **argv)
 		log_info("no reclaim-capable DRM card yet%s", g.use_udev ?
 			 "; waiting for one to appear" : "");
 	/* level 0 in force from the start (baseline profile) */
+	resolve_state_path(&g);
 	apply_level(&g);
 	g.next_metrics = now;
 	if (sd_watchdog_enabled(0, &g.wd_usec) <= 0)
@@ -1066,6 +1223,9 @@ int main(int argc, char **argv)
 	sd_notify(0, "STOPPING=1");
 	log_info("stopping: restoring knobs");
 	devices_restore(&g);
+	/* no daemon, no state: a file left behind names a dead pid */
+	if (g.state_path[0])
+		unlink(g.state_path);
 	for (size_t i = 0; i < g.ndev; i++)
 		free(g.devs[i]);
 	trig_close_all(&g);

@@ -3,6 +3,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -448,6 +451,198 @@ static void config_cgtrim_bad_globs(void **state)
 	}
 }
 
+
+/* Passes when a directory, a FIFO and a huge file are refused at once, naming the file. */
+static void config_not_regular(void **state)
+{
+	struct config *c = cfg_new(), *def = cfg_new();
+	char *dir = tmpdir_new(), path[512], buf[600];
+	struct cfg_diag d;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(config_load_file(c, dir, &d), -EINVAL);
+	cfg_error_format(&d.e[0], buf, sizeof(buf));
+	snprintf(path, sizeof(path), "%s: not a regular file (directory)", dir);
+	assert_string_equal(buf, path);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(config_load_file(c, path, &d), -EINVAL);
+	assert_non_null(strstr(d.e[0].msg, "not a regular file (FIFO)"));
+	snprintf(path, sizeof(path), "%s/huge.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < CFG_MAX_FILE_BYTES + 1; i++)
+		fputc('x', f);
+	fclose(f);
+	assert_int_equal(config_load_file(c, path, &d), -EINVAL);
+	assert_non_null(strstr(d.e[0].msg, "too large (1048577 bytes; at most 1048576)"));
+	assert_memory_equal(c, def, sizeof(*c));
+	tmpdir_free(dir);
+	free(c);
+	free(def);
+}
+
+/* Passes when @include is relative to the including file and errors name the included file. */
+static void config_include_relative(void **state)
+{
+	struct config *c = cfg_new();
+	char *dir = tmpdir_new(), path[512], want[600];
+	struct cfg_diag d;
+
+	(void)state;
+	write_file(dir, "m.conf", "dry_run = true;\n@include \"inc/a.inc\"\nlog_level = \"debug\";\n");
+	write_file(dir, "inc/a.inc", "# a\n@include \"b.inc\"\n");
+	write_file(dir, "inc/b.inc", "proactive = { step_mb = 8; };\n");
+	snprintf(path, sizeof(path), "%s/m.conf", dir);
+	assert_int_equal(config_load_file(c, path, &d), 0);
+	assert_true(c->dry_run);
+	assert_int_equal(c->proactive.step_mb, 8);
+	assert_int_equal(c->log_level, LOG_DEBUG);
+	/* an error after the include is at the right line of the right file */
+	write_file(dir, "m.conf", "dry_run = true;\n@include \"inc/a.inc\"\nlog_level = 3;\n");
+	assert_int_equal(config_load_file(c, path, &d), -EINVAL);
+	assert_string_equal(d.e[0].file, path);
+	assert_int_equal(d.e[0].line, 3);
+	write_file(dir, "inc/b.inc", "\nproactive = { step_mb = 0; };\n");
+	assert_int_equal(config_load_file(c, path, &d), -EINVAL);
+	snprintf(want, sizeof(want), "%s/inc/b.inc", dir);
+	assert_string_equal(d.e[0].file, want);
+	assert_int_equal(d.e[0].line, 2);
+	/* an included directory is refused at the @include line */
+	write_file(dir, "inc/b.inc", "# nothing\n");
+	write_file(dir, "m.conf", "\n@include \"inc\"\n");
+	assert_int_equal(config_load_file(c, path, &d), -EINVAL);
+	assert_int_equal(d.e[0].line, 2);
+	assert_non_null(strstr(d.e[0].msg, "not a regular file (directory)"));
+	/* an include loop ends */
+	write_file(dir, "m.conf", "@include \"m.conf\"\n");
+	assert_int_equal(config_load_file(c, path, &d), -EINVAL);
+	assert_non_null(strstr(d.e[0].msg, "nested more than"));
+	/* not an include: in a comment or a string */
+	write_file(dir, "m.conf", "/*\n@include \"nope\"\n*/\nmetrics_file = \"\n@include \\\"x\\\"\";\n");
+	assert_int_equal(config_load_file(c, path, &d), -EINVAL);
+	assert_string_equal(d.e[0].option, "metrics_file");
+	tmpdir_free(dir);
+	free(c);
+}
+
+/* Passes when drop-ins replace whole top-level settings, in lexical order. */
+static void config_dropins(void **state)
+{
+	struct config *c = cfg_new();
+	char *dir = tmpdir_new(), path[512];
+	struct cfg_loaded info;
+	struct cfg_diag d;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/m.conf", dir);
+	write_file(dir, "m.conf", "dry_run = true;\npressure = { cooldown_ms = 9000; poll_interval_ms = 500; };\n");
+	write_file(dir, "m.conf.d/20-b.conf", "pressure = { cooldown_ms = 7000; };\n");
+	write_file(dir, "m.conf.d/10-a.conf", "pressure = { cooldown_ms = 8000; rearm_delay_ms = 20; };\nlog_level = \"debug\";\n");
+	write_file(dir, "m.conf.d/30-c.conf.disabled", "dry_run = false;\n");
+	assert_int_equal(config_load_all(c, path, false, &d, &info), 0);
+	assert_int_equal(info.ndropins, 2);
+	assert_false(info.main_missing);
+	assert_true(c->dry_run);
+	assert_int_equal(c->log_level, LOG_DEBUG);
+	/* the last pressure group as a whole: the others' keys are defaults again */
+	assert_int_equal(c->cooldown_ms, 7000);
+	assert_int_equal(c->poll_interval_ms, 2000);
+	assert_int_equal(c->rearm_delay_ms, 1000);
+	/* a replaced setting is still checked */
+	write_file(dir, "m.conf.d/10-a.conf", "pressure = { cooldown_ms = \"x\"; };\n");
+	assert_int_equal(config_load_all(c, path, false, &d, &info), -EINVAL);
+	assert_int_equal(d.e[0].line, 1);
+	assert_non_null(strstr(d.e[0].file, "10-a.conf"));
+	/* a directory named *.conf is refused */
+	write_file(dir, "m.conf.d/10-a.conf", "\n");
+	write_file(dir, "m.conf.d/15.conf/x", "\n");
+	assert_int_equal(config_load_all(c, path, false, &d, &info), -EINVAL);
+	assert_non_null(strstr(d.e[0].msg, "not a regular file (directory)"));
+	tmpdir_free(dir);
+	free(c);
+}
+
+/* Passes when only an optional main file may be missing. */
+static void config_main_missing(void **state)
+{
+	struct config *c = cfg_new(), *def = cfg_new();
+	char *dir = tmpdir_new(), path[512];
+	struct cfg_loaded info;
+	struct cfg_diag d;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/none.conf", dir);
+	c->dry_run = true;
+	assert_int_equal(config_load_all(c, path, false, &d, &info), -ENOENT);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.e[0].msg, "No such file"));
+	assert_true(c->dry_run);
+	assert_int_equal(config_load_all(c, path, true, &d, &info), 0);
+	assert_true(info.main_missing);
+	assert_memory_equal(c, def, sizeof(*c));
+	/* the drop-ins still apply */
+	write_file(dir, "none.conf.d/a.conf", "dry_run = true;\n");
+	assert_int_equal(config_load_all(c, path, true, &d, &info), 0);
+	assert_true(c->dry_run);
+	tmpdir_free(dir);
+	free(c);
+	free(def);
+}
+
+/* Passes when an integer libconfig cannot hold is "out of range" as written. */
+static void config_int_overflow(void **state)
+{
+	(void)state;
+	expect_error("pressure = {\n cooldown_ms = 99999999999999999999; };\n", 2,
+		     "pressure.cooldown_ms", "value 99999999999999999999 out of range [0, 3600000]");
+	/* libconfig makes this one 0, which would pass */
+	expect_error("baseline = { idle_threshold_ms = -99999999999999999999; };\n", 1,
+		     "baseline.idle_threshold_ms", "value -99999999999999999999 out of range [0, 86400000]");
+	expect_error("baseline = { idle_threshold_ms = 0xFFFFFFFFFFFFFFFFFF; };\n", 1,
+		     "baseline.idle_threshold_ms", "value 0xFFFFFFFFFFFFFFFFFF out of range");
+	expect_error("cgroup_trim = { min_bytes = 99999999999999999999L; " CGT_ONE " };\n", 1,
+		     "cgroup_trim.min_bytes", "value 99999999999999999999L out of range");
+	expect_error("proactive = {\n target_pct = 99999999999999999999;\n};\n", 2,
+		     "proactive.target_pct", "value 99999999999999999999 out of range");
+}
+
+static bool only_gpusim(const char *name, void *ud, char *why, size_t len)
+{
+	(void)ud;
+	snprintf(why, len, "cards present: card0 (gpusim)");
+	return strcmp(name, "gpusim") == 0;
+}
+
+/* Passes when an empty level list and an unknown driver are warnings. */
+static void config_warnings(void **state)
+{
+	struct config *c = cfg_new();
+	struct cfg_diag d;
+	char buf[600];
+
+	(void)state;
+	assert_int_equal(config_load_string(c, "dry_run = false;\nlevels = ( );\n", "t.conf", &d), 0);
+	assert_int_equal(c->nlevels, 0);
+	assert_int_equal(d.nwarn, 1);
+	cfg_error_format(&d.w[0], buf, sizeof(buf));
+	if (!strstr(buf, "t.conf:2: option 'levels': empty"))
+		fail_msg("%s", buf);
+	/* not with cgroup_trim, which needs no levels */
+	assert_int_equal(config_load_string(c, "levels = ( );\ncgroup_trim = { " CGT_ONE " };\n",
+					    "t.conf", &d), 0);
+	assert_int_equal(d.nwarn, 0);
+	config_set_driver_check(only_gpusim, NULL);
+	assert_int_equal(config_load_string(c, "devices = {\n drivers = [ \"gpusim\", \"amdgpuu\" ]; };\n",
+					    "t.conf", &d), 0);
+	config_set_driver_check(NULL, NULL);
+	assert_int_equal(d.nwarn, 1);
+	cfg_error_format(&d.w[0], buf, sizeof(buf));
+	assert_string_equal(buf, "t.conf:2: option 'devices.drivers[1]': no DRM driver \"amdgpuu\" is loaded or installed: cards present: card0 (gpusim); this entry matches no card");
+	free(c);
+}
+
 TEST_SUITE(config)
 {
 	static const struct CMUnitTest tests[] = {
@@ -468,6 +663,12 @@ TEST_SUITE(config)
 		cmocka_unit_test(config_shipped_cgtrim),
 		cmocka_unit_test(config_cgtrim_errors),
 		cmocka_unit_test(config_cgtrim_bad_globs),
+		cmocka_unit_test(config_not_regular),
+		cmocka_unit_test(config_include_relative),
+		cmocka_unit_test(config_dropins),
+		cmocka_unit_test(config_main_missing),
+		cmocka_unit_test(config_int_overflow),
+		cmocka_unit_test(config_warnings),
 	};
 	TEST_SUITE_BODY(tests);
 }
