@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
 static int log_level = LOG_INFO;
-static int log_journal;
+static bool log_journal;
 static const char *log_prog = "gemreclaim";
 
 static const struct {
@@ -20,10 +22,44 @@ static const struct {
 	{ "debug", LOG_DEBUG },
 };
 
+/* n decimal digits at s, nothing else: 0 with *out, -1 when none, not digits or over 64 bits. */
+static int log_parse_dec(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+bool log_journal_stream(const char *env, const struct stat *st)
+{
+	const char *colon;
+	uint64_t dev, ino;
+
+	if (!env || !st || !(colon = strchr(env, ':')))
+		return false;
+	if (log_parse_dec(env, (size_t)(colon - env), &dev) ||
+	    log_parse_dec(colon + 1, strlen(colon + 1), &ino))
+		return false;
+	return dev == (uint64_t)st->st_dev && ino == (uint64_t)st->st_ino;
+}
+
 void log_init(const char *progname)
 {
+	struct stat st;
+
 	log_prog = progname;
-	log_journal = getenv("JOURNAL_STREAM") != NULL;
+	log_journal = fstat(STDERR_FILENO, &st) == 0 &&
+		      log_journal_stream(getenv("JOURNAL_STREAM"), &st);
 }
 
 void log_set_level(int prio)

@@ -49,6 +49,15 @@ check "gemreclaimd --check-config accepts a valid file" '$D -t -c "$root/good.co
 echo 'dry_run = 3;' > "$root/bad.conf"
 $D -t -c "$root/bad.conf" 2>"$root/err"; e=$?
 check "a bad config exits 2 naming file, line and option" '[ $e -eq 2 ] && grep -q "bad.conf:1: option .dry_run.: expected a boolean" "$root/err"'
+# JOURNAL_STREAM names the journal's stream; a shell started from a service
+# inherits it with another stderr, which gets plain lines
+JOURNAL_STREAM=1:1 $D -t -c "$root/bad.conf" 2>"$root/err"
+check "an inherited JOURNAL_STREAM naming another file: plain log lines, no <N> prefix" \
+	'grep -q "^gemreclaimd: error: .*bad.conf:1: option" "$root/err" && ! grep -q "^<" "$root/err"'
+: >"$root/err"
+JOURNAL_STREAM=$(stat -c %d:%i "$root/err") $D -t -c "$root/bad.conf" 2>>"$root/err"
+check "JOURNAL_STREAM naming stderr itself: <N> syslog-priority prefixes" \
+	'grep -q "^<3>.*bad.conf:1: option" "$root/err" && ! grep -q "^gemreclaimd: " "$root/err"'
 $D --bogus 2>/dev/null; e=$?
 check "an unknown option exits 1" '[ $e -eq 1 ]'
 $D -c "$root/good.conf" --proc-root "$root/none" 2>/dev/null; e=$?

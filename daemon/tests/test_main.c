@@ -96,7 +96,7 @@ int main(void)
 {
 	const struct CMUnitTest *(*suites[])(size_t *) = {
 		psi_tests, table_tests, cgroup_tests, config_tests, control_tests, cgtrim_tests,
-		knobs_tests, metrics_tests,
+		knobs_tests, metrics_tests, log_tests,
 	};
 	struct CMUnitTest *all = NULL;
 	size_t total = 0;

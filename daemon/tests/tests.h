@@ -27,6 +27,7 @@ TEST_SUITE(control);
 TEST_SUITE(cgtrim);
 TEST_SUITE(knobs);
 TEST_SUITE(metrics);
+TEST_SUITE(log);
 
 /* FILE * over a string, for parsers that take a stream. */
 FILE *memfile(const char *text);
