@@ -36,6 +36,11 @@ enum {
 
 #define MAX_DEVS 16
 
+/* The project version (packaging/version), from the build (daemon/Makefile). */
+#ifndef GR_VERSION
+#define GR_VERSION "unknown"
+#endif
+
 struct opts {
 	struct roots roots;
 	const char *device;
@@ -590,6 +595,7 @@ static void usage(FILE *out)
 		"  -n, --iterations N     top: stop after N refreshes\n"
 		"      --proc-root DIR, --sysfs-root DIR, --debugfs-root DIR\n"
 		"                         read a fake tree (also: GEMRECLAIM_ROOT=DIR)\n"
+		"  -V, --version          print the version\n"
 		"exit codes: 0 ok, 1 usage, 2 no reclaim-capable card, 3 debugfs unavailable,\n"
 		"            4 permission denied, 5 value rejected or I/O error\n");
 }
@@ -610,6 +616,7 @@ int main(int argc, char **argv)
 		{ "proc-root", required_argument, NULL, OPT_PROC },
 		{ "sysfs-root", required_argument, NULL, OPT_SYS },
 		{ "debugfs-root", required_argument, NULL, OPT_DEBUGFS },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -620,7 +627,7 @@ int main(int argc, char **argv)
 	log_init("gemreclaimctl");
 	roots_init(&o.roots);
 	o.interval = 2.0;
-	while ((c = getopt_long(argc, argv, "d:js:rp:g:i:n:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:js:rp:g:i:n:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.device = optarg; break;
 		case 'j': o.json = true; break;
@@ -647,6 +654,7 @@ int main(int argc, char **argv)
 		case OPT_SYS: snprintf(o.roots.sys, sizeof(o.roots.sys), "%s", optarg); break;
 		case OPT_DEBUGFS: snprintf(o.roots.debugfs, sizeof(o.roots.debugfs), "%s", optarg); break;
 		case 'h': usage(stdout); return CTL_OK;
+		case 'V': printf("gemreclaimctl %s\n", GR_VERSION); return CTL_OK;
 		default: usage(stderr); return CTL_USAGE;
 		}
 	}

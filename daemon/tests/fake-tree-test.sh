@@ -115,6 +115,8 @@ mv "$root/sys/kernel/debug" "$root/debug.off"
 $C bos 2>"$root/err"; e=$?
 mv "$root/debug.off" "$root/sys/kernel/debug"
 check "gemreclaimctl exits 3 and says debugfs is not mounted" '[ $e -eq 3 ] && grep -q "not mounted" "$root/err"'
+check "--version and -V print the version" \
+	'$C --version | grep -Eqx "gemreclaimctl [0-9A-Za-z.+~-]+" && [ "$($C -V)" = "$($C --version)" ]'
 check "gemreclaimctl shrink --pid writes pages and tgid" \
 	'$C shrink 1M --pid 42 >/dev/null && [ "$(cat $G/shrink)" = "$((1048576 / $(getconf PAGESIZE))) tgid=42" ]'
 
