@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -243,6 +244,124 @@ int device_shrink(const struct device *d, uint64_t bytes, int tgid, bool dry_run
 	if (read_text(path, back, sizeof(back)) == 0)
 		log_info("%s: shrink %s pages: reclaimed %s", d->name, req, back);
 	return 0;
+}
+
+int device_shrink_pages(const struct device *d, uint64_t pages, int tgid, uint64_t *freed,
+			char *reply, size_t len)
+{
+	char path[PATH_MAX], req[64];
+	size_t n;
+	ssize_t w;
+	int fd, ret = 0;
+
+	if (!len)
+		return -EINVAL;
+	reply[0] = '\0';
+	if (!pages)
+		return -ERANGE;
+	if (device_dbg_path(d, "shrink", path, sizeof(path)))
+		return -ENAMETOOLONG;
+	if (tgid > 0)
+		n = (size_t)snprintf(req, sizeof(req), "%" PRIu64 " tgid=%d\n", pages, tgid);
+	else
+		n = (size_t)snprintf(req, sizeof(req), "%" PRIu64 "\n", pages);
+	fd = open(path, O_RDWR | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* EINTR: the kernel returned before taking the request */
+	do {
+		w = write(fd, req, n);
+	} while (w < 0 && errno == EINTR);
+	if (w < 0)
+		ret = -errno;
+	else if ((size_t)w != n)
+		ret = -EIO;
+	if (ret == 0) {
+		/*
+		 * Offset 0 of the same file: seq_file shows the result anew.
+		 * A request another writer makes between the write and this
+		 * read replaces it (the kernel keeps one result per device).
+		 */
+		do {
+			w = pread(fd, reply, len - 1, 0);
+		} while (w < 0 && errno == EINTR);
+		if (w < 0) {
+			ret = -errno;
+		} else {
+			reply[w] = '\0';
+			while (w > 0 && (reply[w - 1] == '\n' || reply[w - 1] == ' '))
+				reply[--w] = '\0';
+			if (parse_u64(reply, freed))
+				ret = -EBADMSG;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+static void shrink_bytes_text(char *buf, size_t len, uint64_t pages, uint64_t page_size, bool raw)
+{
+	uint64_t bytes = pages > UINT64_MAX / page_size ? UINT64_MAX : pages * page_size;
+
+	if (raw)
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+	else
+		format_size(bytes, buf, len);
+}
+
+void shrink_result_text(char *buf, size_t len, uint64_t freed_pages, uint64_t asked_pages,
+			uint64_t page_size, bool raw)
+{
+	char freed[48], asked[48];
+
+	if (!page_size)
+		page_size = 4096;
+	shrink_bytes_text(freed, sizeof(freed), freed_pages, page_size, raw);
+	shrink_bytes_text(asked, sizeof(asked), asked_pages, page_size, raw);
+	snprintf(buf, len, "freed %s (%" PRIu64 " page%s) of %s asked", freed, freed_pages,
+		 freed_pages == 1 ? "" : "s", asked);
+}
+
+bool knob_is_numeric(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 3 && (strcmp(name + n - 3, "_ms") == 0 || strcmp(name + n - 3, "_mb") == 0);
+}
+
+int knob_value_check(const char *knob, const char *value, char *why, size_t len)
+{
+	uint64_t v;
+
+	if (!knob_is_numeric(knob))
+		return 0;
+	for (const char *p = value; *p; p++)
+		if (*p < '0' || *p > '9')
+			goto not_a_number;
+	if (!*value)
+		goto not_a_number;
+	if (parse_u64(value, &v)) {
+		snprintf(why, len, "out of range (more than %" PRIu64 ")", UINT64_MAX);
+		return -ERANGE;
+	}
+	return 0;
+not_a_number:
+	snprintf(why, len, "expected a non-negative decimal integer");
+	return -EINVAL;
+}
+
+void knob_print_json(FILE *out, const char *knob, const char *value)
+{
+	uint64_t v;
+
+	if (!value)
+		fputs("null", out);
+	else if (!knob_is_numeric(knob))
+		json_string(out, value);
+	else if (parse_u64(value, &v) == 0)
+		fprintf(out, "%" PRIu64, v);
+	else
+		fputs("null", out);
 }
 
 int device_read_stats(const struct device *d, struct stats *s)

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "profile.h"
 #include "table.h"
@@ -76,6 +77,35 @@ int device_apply(struct device *d, const struct profile *p,
 		 const struct profile *baseline, bool do_shrink, bool dry_run);
 /* Ask the device to reclaim bytes now (rounded to pages); tgid <= 0: all. */
 int device_shrink(const struct device *d, uint64_t bytes, int tgid, bool dry_run);
+/*
+ * One shrink request of pages (> 0; tgid <= 0: all) and its result, read
+ * back from the same open file once the write has returned (the kernel
+ * stores a request's result before its write returns, and keeps only the
+ * last one). 0 with *freed set; -errno of the open or the write, nothing
+ * read back; -EBADMSG when what reads back is not a page count. reply gets
+ * the text read back ("" when none).
+ */
+int device_shrink_pages(const struct device *d, uint64_t pages, int tgid, uint64_t *freed,
+			char *reply, size_t len);
+/*
+ * "freed 16.0 MiB (4096 pages) of 8.0 MiB asked" (raw: byte counts as
+ * plain numbers, "16777216 bytes"). Byte counts saturate at UINT64_MAX.
+ */
+void shrink_result_text(char *buf, size_t len, uint64_t freed_pages, uint64_t asked_pages,
+			uint64_t page_size, bool raw);
+/*
+ * Knobs holding a number: idle_threshold_ms and min_resident_mb (names
+ * ending in _ms or _mb); the others (policy, available_policies) hold text.
+ */
+bool knob_is_numeric(const char *name);
+/*
+ * Check a value before it is written to knob: for a numeric knob, decimal
+ * digits only (the kernel checks the range). 0, or -EINVAL (not a number)
+ * or -ERANGE (more than 64 bits) with the reason in why.
+ */
+int knob_value_check(const char *knob, const char *value, char *why, size_t len);
+/* A knob's value as JSON: a number for a numeric knob (null if it is not one), else a string. */
+void knob_print_json(FILE *out, const char *knob, const char *value);
 int device_read_stats(const struct device *d, struct stats *s);
 /* which: "bos" or "vms" */
 int device_read_table(const struct device *d, const char *which, struct table *t);

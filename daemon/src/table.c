@@ -185,22 +185,57 @@ bool table_u64(const struct table *t, size_t row, const char *col, uint64_t *out
 	return c >= 0 && parse_u64(table_cell(t, row, (size_t)c), out) == 0;
 }
 
+bool table_col_is_numeric(const char *name)
+{
+	static const char *const cols[] = {
+		"id", "vm", "pid", "size", "resident", "mmap", "reclaims", "swapins",
+		"idle_ms", "bos", "swapped", "discarded", "cgroup",
+	};
+	static const char *const suffixes[] = { "_bytes", "_pages", "_ms", "_ns" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+		if (strcmp(name, cols[i]) == 0)
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (n > k && strcmp(name + n - k, suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* qsort has no context argument; sorting is single-threaded. */
 static const struct table *sort_t;
 static size_t sort_col;
 static int sort_dir;
+static bool sort_numeric;
 
+/*
+ * The order is decided by the column, not by each pair of cells, so that
+ * it is a total order (a numeric and a text comparison mixed is not).
+ */
 static int table_cmp(const void *a, const void *b)
 {
 	const char *x = ((char *const *)a)[sort_col];
 	const char *y = ((char *const *)b)[sort_col];
 	uint64_t u, v;
+	bool xn, yn;
 	int r;
 
-	if (parse_u64(x, &u) == 0 && parse_u64(y, &v) == 0)
-		r = u < v ? -1 : u > v;
-	else
+	if (sort_numeric) {
+		xn = parse_u64(x, &u) == 0;
+		yn = parse_u64(y, &v) == 0;
+		if (xn && yn)
+			r = u < v ? -1 : u > v;
+		else if (xn != yn)
+			r = xn ? 1 : -1;	/* "-" and other text first */
+		else
+			r = strcmp(x, y);
+	} else {
 		r = strcmp(x, y);
+	}
 	return r * sort_dir;
 }
 
@@ -220,6 +255,19 @@ int table_sort(struct table *t, const char *col, bool reverse)
 	sort_t = t;
 	sort_col = (size_t)c;
 	sort_dir = reverse ? -1 : 1;
+	sort_numeric = table_col_is_numeric(col);
+	if (!sort_numeric) {
+		/* a name we do not know: numeric when every cell is a number */
+		static const char *const text[] = { "comm", "state", "flags" };
+		bool known = false;
+		uint64_t v;
+
+		for (size_t i = 0; i < ARRAY_SIZE(text); i++)
+			known |= strcmp(col, text[i]) == 0;
+		sort_numeric = !known;
+		for (size_t r = 0; sort_numeric && r < t->nrows; r++)
+			sort_numeric = parse_u64(table_cell(t, r, (size_t)c), &v) == 0;
+	}
 	memcpy(rows, t->cells, t->nrows * t->ncols * sizeof(*rows));
 	qsort(rows, t->nrows, t->ncols * sizeof(*rows), table_cmp);
 	memcpy(t->cells, rows, t->nrows * t->ncols * sizeof(*rows));
@@ -385,20 +433,66 @@ void table_print(FILE *out, const struct table *t, bool human)
 	}
 }
 
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629), 0 if there is none. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* the terminating NUL included */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong, surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
+	fputc('"', out);
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else if (n == 0)
+			fputs("\\ufffd", out);
 		else
-			fputc(ch, out);
+			fwrite(p, 1, n, out);
+		p += n ? n : 1;
 	}
 	fputc('"', out);
+}
+
+void json_number(FILE *out, const char *s)
+{
+	uint64_t u;
+	int64_t i;
+
+	if (parse_u64(s, &u) == 0)
+		fprintf(out, "%" PRIu64, u);
+	else if (parse_i64(s, &i) == 0)
+		fprintf(out, "%" PRId64, i);
+	else
+		fputs("null", out);
 }
 
 void table_print_json(FILE *out, const struct table *t)
@@ -408,14 +502,13 @@ void table_print_json(FILE *out, const struct table *t)
 		fprintf(out, "%s{", r ? "," : "");
 		for (size_t c = 0; c < t->ncols; c++) {
 			const char *s = table_cell(t, r, c);
-			uint64_t v;
 
 			if (c)
 				fputc(',', out);
 			json_string(out, t->cols[c]);
 			fputc(':', out);
-			if (parse_u64(s, &v) == 0)
-				fprintf(out, "%" PRIu64, v);
+			if (table_col_is_numeric(t->cols[c]))
+				json_number(out, s);
 			else
 				json_string(out, s);
 		}
@@ -539,4 +632,17 @@ bool stats_get(const struct stats *s, const char *key, uint64_t *out)
 			return true;
 		}
 	return false;
+}
+
+void stats_print_json(FILE *out, const struct stats *s)
+{
+	fputc('{', out);
+	for (size_t i = 0; i < s->n; i++) {
+		if (i)
+			fputc(',', out);
+		json_string(out, s->e[i].key);
+		fputc(':', out);
+		json_number(out, s->e[i].value);
+	}
+	fputc('}', out);
 }

@@ -36,15 +36,34 @@ int table_col(const struct table *t, const char *name);
 const char *table_cell(const struct table *t, size_t row, size_t col);
 /* Numeric cell by column name; false if missing or not a number. */
 bool table_u64(const struct table *t, size_t row, const char *col, uint64_t *out);
-/* Sort by a column (numerically when both cells are numbers). -ENOENT if no such column. */
+/*
+ * True for columns holding numbers, by name, whatever a cell holds: the
+ * documented numeric columns of bos and vms (id, vm, pid, size, resident,
+ * mmap, reclaims, swapins, idle_ms, bos, swapped, discarded, cgroup) and
+ * names ending in _bytes, _pages, _ms or _ns. Others (comm, state, flags,
+ * columns a newer kernel adds) hold text.
+ */
+bool table_col_is_numeric(const char *name);
+/*
+ * Sort by a column: numerically for a numeric column (cells that are not
+ * numbers, such as "-", first), as text for a text column; a column of
+ * unknown name numerically when every cell is a number. -ENOENT if no
+ * such column.
+ */
 int table_sort(struct table *t, const char *col, bool reverse);
 /* Keep rows whose column equals value; -ENOENT if no such column. */
 int table_filter(struct table *t, const char *col, const char *value);
 /* True for columns holding byte counts (printed in human units). */
 bool table_col_is_bytes(const char *name);
 void table_print(FILE *out, const struct table *t, bool human);
-/* JSON array of objects; numbers unquoted. */
+/*
+ * JSON array of objects, one per row, typed by column: a numeric column
+ * (table_col_is_numeric) gives a number, or null for a cell that is not
+ * one ("-"); any other column a string, even when it looks like a number.
+ */
 void table_print_json(FILE *out, const struct table *t);
+/* A cell as a JSON number, or null when it is not a decimal integer. */
+void json_number(FILE *out, const char *s);
 
 /* Sum of "resident" over VMs idle for at least idle_ms ("idle_ms" column). */
 uint64_t vms_idle_resident(const struct table *vms, uint64_t idle_ms);
@@ -96,8 +115,14 @@ int stats_parse(FILE *f, struct stats *s);
 int stats_read(const char *path, struct stats *s);
 void stats_free(struct stats *s);
 bool stats_get(const struct stats *s, const char *key, uint64_t *out);
+/* JSON object of every key; values are numbers (signed), null when not one. */
+void stats_print_json(FILE *out, const struct stats *s);
 
-/* JSON string escaping. */
+/*
+ * JSON string: quotes, backslashes and control characters escaped, bytes
+ * that are not UTF-8 replaced by U+FFFD (a task name is bytes, JSON text
+ * is UTF-8).
+ */
 void json_string(FILE *out, const char *s);
 
 #endif

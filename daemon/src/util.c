@@ -50,6 +50,42 @@ int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+int parse_i64(const char *s, int64_t *out)
+{
+	bool neg;
+	uint64_t v;
+	int ret;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	neg = *s == '-';
+	if (!isdigit((unsigned char)s[neg]))
+		return -EINVAL;
+	ret = parse_u64(s + neg, &v);
+	if (ret)
+		return ret;
+	if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	*out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+	return 0;
+}
+
+int parse_pid(const char *s, int *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+	/* digits only: parse_u64 fails on overflow alone */
+	if (parse_u64(s, &v) || v < 1 || v > GR_PID_MAX)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
 	static const char units[] = "KMGTP";

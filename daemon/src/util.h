@@ -32,6 +32,15 @@ bool roots_are_system(const struct roots *r);
 
 /* Strict unsigned decimal parse of the whole string (surrounding blanks ok). */
 int parse_u64(const char *s, uint64_t *out);
+/* The same, signed: an optional '-' before the digits; -ERANGE outside int64_t. */
+int parse_i64(const char *s, int64_t *out);
+/* Largest pid Linux hands out on 64-bit (PID_MAX_LIMIT), the kernel's tgid= bound. */
+#define GR_PID_MAX 4194304
+/*
+ * A process id: decimal digits only, no blanks or sign. -EINVAL when not a
+ * number, -ERANGE outside 1..GR_PID_MAX (an overflow included).
+ */
+int parse_pid(const char *s, int *out);
 /* "4096", "64K", "64M", "1G", "2T", "1.5G", optional "B"/"iB"; binary units. */
 int parse_size(const char *s, uint64_t *out);
 /* "512 B", "4.0 KiB", "1.5 MiB", ... */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "devices.h"
@@ -209,6 +210,101 @@ static void knobs_shrink(void **state)
 	tmpdir_free(dir);
 }
 
+/*
+ * Passes when a shrink request is written once and its result read back
+ * from the same file: a reply that is not a page count is -EBADMSG (a
+ * regular file echoes the request), a request of 0 pages or one that
+ * cannot be written reads nothing back.
+ */
+static void knobs_shrink_pages(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r), *s, reply[64], path[4096];
+	uint64_t freed = 77;
+	struct device d;
+
+	(void)state;
+	assert_int_equal(device_open(&d, &r, "card0"), 0);
+	assert_int_equal(device_shrink_pages(&d, 2048, 0, &freed, reply, sizeof(reply)), 0);
+	assert_int_equal(freed, 2048);		/* the fake file reads back the request */
+	assert_string_equal(reply, "2048");
+	freed = 77;
+	assert_int_equal(device_shrink_pages(&d, 256, 42, &freed, reply, sizeof(reply)), -EBADMSG);
+	assert_string_equal(reply, "256 tgid=42");
+	assert_int_equal(freed, 77);
+	s = read_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink");
+	assert_string_equal(s, "256 tgid=42");
+	free(s);
+	/* nothing written for 0 pages: the previous result is not this one */
+	write_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink", "5\n");
+	assert_int_equal(device_shrink_pages(&d, 0, 0, &freed, reply, sizeof(reply)), -ERANGE);
+	assert_string_equal(reply, "");
+	s = read_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink");
+	assert_string_equal(s, "5");
+	free(s);
+	/* a write that fails: no reply read */
+	snprintf(path, sizeof(path), "%s/sys/kernel/debug/dri/0/reclaim/shrink", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(device_shrink_pages(&d, 1, 0, &freed, reply, sizeof(reply)), -EISDIR);
+	assert_string_equal(reply, "");
+	assert_int_equal(freed, 77);
+	tmpdir_free(dir);
+}
+
+/* Passes when the shrink result says bytes in units and pages, freed and asked. */
+static void knobs_shrink_text(void **state)
+{
+	char buf[160];
+
+	(void)state;
+	shrink_result_text(buf, sizeof(buf), 4096, 2048, 4096, false);
+	assert_string_equal(buf, "freed 16.0 MiB (4096 pages) of 8.0 MiB asked");
+	shrink_result_text(buf, sizeof(buf), 1, 2048, 4096, false);
+	assert_string_equal(buf, "freed 4.0 KiB (1 page) of 8.0 MiB asked");
+	shrink_result_text(buf, sizeof(buf), 0, 16, 16384, true);
+	assert_string_equal(buf, "freed 0 bytes (0 pages) of 262144 bytes asked");
+	/* byte counts saturate rather than wrap */
+	shrink_result_text(buf, sizeof(buf), UINT64_MAX, 1, 4096, true);
+	assert_string_equal(buf, "freed 18446744073709551615 bytes (18446744073709551615 pages) of 4096 bytes asked");
+}
+
+/* Passes when numeric knobs take decimal digits only, text knobs anything, and JSON follows. */
+static void knobs_value_check(void **state)
+{
+	char why[96], *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_true(knob_is_numeric("idle_threshold_ms"));
+	assert_true(knob_is_numeric("min_resident_mb"));
+	assert_false(knob_is_numeric("policy"));
+	assert_false(knob_is_numeric("available_policies"));
+	assert_int_equal(knob_value_check("idle_threshold_ms", "5000", why, sizeof(why)), 0);
+	assert_int_equal(knob_value_check("idle_threshold_ms", "0", why, sizeof(why)), 0);
+	assert_int_equal(knob_value_check("idle_threshold_ms", "-5", why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "expected a non-negative decimal integer");
+	assert_int_equal(knob_value_check("min_resident_mb", "", why, sizeof(why)), -EINVAL);
+	assert_int_equal(knob_value_check("min_resident_mb", "1e3", why, sizeof(why)), -EINVAL);
+	assert_int_equal(knob_value_check("min_resident_mb", " 5", why, sizeof(why)), -EINVAL);
+	assert_int_equal(knob_value_check("min_resident_mb", "18446744073709551616", why,
+					  sizeof(why)), -ERANGE);
+	assert_string_equal(why, "out of range (more than 18446744073709551615)");
+	assert_int_equal(knob_value_check("policy", "-discard", why, sizeof(why)), 0);
+	out = open_memstream(&buf, &len);
+	knob_print_json(out, "idle_threshold_ms", "5000");
+	fputc(' ', out);
+	knob_print_json(out, "idle_threshold_ms", "x");
+	fputc(' ', out);
+	knob_print_json(out, "policy", "123");
+	fputc(' ', out);
+	knob_print_json(out, "policy", NULL);
+	fclose(out);
+	assert_string_equal(buf, "5000 null \"123\" null");
+	free(buf);
+}
+
 static int seen;
 static char seen_name[32];
 
@@ -268,6 +364,9 @@ TEST_SUITE(knobs)
 		cmocka_unit_test(knobs_profile_resolve),
 		cmocka_unit_test(knobs_policy_chain),
 		cmocka_unit_test(knobs_shrink),
+		cmocka_unit_test(knobs_shrink_pages),
+		cmocka_unit_test(knobs_shrink_text),
+		cmocka_unit_test(knobs_value_check),
 		cmocka_unit_test(knobs_devscan_dir),
 		cmocka_unit_test(knobs_devices_match),
 	};

@@ -156,6 +156,123 @@ static void table_json(void **state)
 	table_free(&t);
 }
 
+/* JSON text of t, malloc'd. */
+static char *json_of(const struct table *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	table_print_json(out, t);
+	fclose(out);
+	return buf;
+}
+
+/*
+ * Passes when JSON types follow the column, not the cell: a comm of digits
+ * stays a string, "-" in a numeric column is null, an unknown column is
+ * text, a _bytes column a number. Failed before (comm 1234 was a number,
+ * idle_ms "-" a string).
+ */
+static void table_json_types(void **state)
+{
+	struct table t;
+	char *buf;
+
+	(void)state;
+	parse_str("id vm pid comm state idle_ms future x_bytes\n"
+		  "7 - 100 1234 idle - 5 4096\n"
+		  "8 3 101 app active 0 x -1\n", &t, 0);
+	buf = json_of(&t);
+	assert_string_equal(buf,
+		"[{\"id\":7,\"vm\":null,\"pid\":100,\"comm\":\"1234\",\"state\":\"idle\","
+		"\"idle_ms\":null,\"future\":\"5\",\"x_bytes\":4096},"
+		"{\"id\":8,\"vm\":3,\"pid\":101,\"comm\":\"app\",\"state\":\"active\","
+		"\"idle_ms\":0,\"future\":\"x\",\"x_bytes\":-1}]");
+	free(buf);
+	table_free(&t);
+	assert_true(table_col_is_numeric("cgroup"));
+	assert_true(table_col_is_numeric("swapin_ns"));
+	assert_false(table_col_is_numeric("comm"));
+	assert_false(table_col_is_numeric("flags"));
+}
+
+/*
+ * Passes when a text column sorts as text even where cells look like
+ * numbers (a comm "9" after "10"), and a numeric one puts "-" first.
+ * Failed before: "10" and "9" compared as numbers, "1a" as text, an order
+ * that is not one (9 < 10 < 1a < 9).
+ */
+static void table_sort_by_column_type(void **state)
+{
+	struct table t;
+
+	(void)state;
+	parse_str("id comm\n1 9\n2 10\n", &t, 0);
+	assert_int_equal(table_sort(&t, "comm", false), 0);
+	assert_string_equal(table_cell(&t, 0, 1), "10");
+	assert_string_equal(table_cell(&t, 1, 1), "9");
+	table_free(&t);
+	parse_str("id vm comm\n1 5 9\n2 - 1a\n3 10 10\n4 2 a\n", &t, 0);
+	assert_int_equal(table_sort(&t, "comm", false), 0);
+	assert_string_equal(table_cell(&t, 0, 2), "10");
+	assert_string_equal(table_cell(&t, 1, 2), "1a");
+	assert_string_equal(table_cell(&t, 2, 2), "9");
+	assert_string_equal(table_cell(&t, 3, 2), "a");
+	assert_int_equal(table_sort(&t, "vm", false), 0);
+	assert_string_equal(table_cell(&t, 0, 1), "-");
+	assert_string_equal(table_cell(&t, 1, 1), "2");
+	assert_string_equal(table_cell(&t, 2, 1), "5");
+	assert_string_equal(table_cell(&t, 3, 1), "10");
+	table_free(&t);
+	/* a column of unknown name: numeric when every cell is a number */
+	parse_str("id newcol\n1 10\n2 9\n", &t, 0);
+	assert_int_equal(table_sort(&t, "newcol", false), 0);
+	assert_string_equal(table_cell(&t, 0, 1), "9");
+	table_free(&t);
+}
+
+/*
+ * Passes when JSON strings stay valid UTF-8: well-formed sequences kept,
+ * stray bytes, overlong forms and surrogates as U+FFFD, control characters
+ * escaped. Failed before (bytes copied as they were: not JSON).
+ */
+static void table_json_utf8(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	out = open_memstream(&buf, &len);
+	json_string(out, "caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80|\xff|\xc3|\xc0\xaf|\xed\xa0\x80|\t\x7f");
+	fclose(out);
+	assert_string_equal(buf, "\"caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80|\\ufffd|\\ufffd|"
+			    "\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|\\u0009\x7f\"");
+	free(buf);
+}
+
+/* Passes when stats values are JSON numbers, signed, and null when not numbers. */
+static void table_stats_json(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct stats s;
+	FILE *f, *out;
+
+	(void)state;
+	f = memfile("resident_bytes 4096\ndelta -3\nversion v2\nbig 99999999999999999999\n");
+	assert_int_equal(stats_parse(f, &s), 0);
+	fclose(f);
+	out = open_memstream(&buf, &len);
+	stats_print_json(out, &s);
+	fclose(out);
+	assert_string_equal(buf, "{\"resident_bytes\":4096,\"delta\":-3,\"version\":null,\"big\":null}");
+	free(buf);
+	stats_free(&s);
+}
+
 /* Passes when byte columns print in human units and others verbatim. */
 static void table_human(void **state)
 {
@@ -383,6 +500,37 @@ static void util_sizes(void **state)
 	assert_int_equal(parse_u64("99999999999999999999999", &v), -ERANGE);
 }
 
+/* Passes when signed numbers and pids parse strictly, overflow reported as -ERANGE. */
+static void util_numbers(void **state)
+{
+	int64_t i;
+	int pid;
+
+	(void)state;
+	assert_int_equal(parse_i64("-5", &i), 0);
+	assert_int_equal(i, -5);
+	assert_int_equal(parse_i64("-9223372036854775808", &i), 0);
+	assert_true(i == INT64_MIN);
+	assert_int_equal(parse_i64("9223372036854775807", &i), 0);
+	assert_true(i == INT64_MAX);
+	assert_int_equal(parse_i64("9223372036854775808", &i), -ERANGE);
+	assert_int_equal(parse_i64("-9223372036854775809", &i), -ERANGE);
+	assert_int_equal(parse_i64("- 5", &i), -EINVAL);
+	assert_int_equal(parse_i64("--5", &i), -EINVAL);
+	assert_int_equal(parse_i64("-", &i), -EINVAL);
+	assert_int_equal(parse_pid("42", &pid), 0);
+	assert_int_equal(pid, 42);
+	assert_int_equal(parse_pid("4194304", &pid), 0);
+	assert_int_equal(parse_pid("4194305", &pid), -ERANGE);
+	assert_int_equal(parse_pid("0", &pid), -ERANGE);
+	assert_int_equal(parse_pid("99999999999999999999999", &pid), -ERANGE);
+	assert_int_equal(parse_pid("abc", &pid), -EINVAL);
+	assert_int_equal(parse_pid("-1", &pid), -EINVAL);
+	assert_int_equal(parse_pid(" 42", &pid), -EINVAL);
+	assert_int_equal(parse_pid("42 ", &pid), -EINVAL);
+	assert_int_equal(parse_pid("", &pid), -EINVAL);
+}
+
 TEST_SUITE(table)
 {
 	static const struct CMUnitTest tests[] = {
@@ -393,6 +541,10 @@ TEST_SUITE(table)
 		cmocka_unit_test(table_sorting),
 		cmocka_unit_test(table_filtering),
 		cmocka_unit_test(table_json),
+		cmocka_unit_test(table_json_types),
+		cmocka_unit_test(table_sort_by_column_type),
+		cmocka_unit_test(table_json_utf8),
+		cmocka_unit_test(table_stats_json),
 		cmocka_unit_test(table_human),
 		cmocka_unit_test(table_stats),
 		cmocka_unit_test(table_vms_idle),
@@ -400,6 +552,7 @@ TEST_SUITE(table)
 		cmocka_unit_test(table_filter_cgroup),
 		cmocka_unit_test(table_bos_sum),
 		cmocka_unit_test(util_sizes),
+		cmocka_unit_test(util_numbers),
 	};
 	TEST_SUITE_BODY(tests);
 }
