@@ -117,8 +117,82 @@ mv "$root/debug.off" "$root/sys/kernel/debug"
 check "gemreclaimctl exits 3 and says debugfs is not mounted" '[ $e -eq 3 ] && grep -q "not mounted" "$root/err"'
 check "--version and -V print the version" \
 	'$C --version | grep -Eqx "gemreclaimctl [0-9A-Za-z.+~-]+" && [ "$($C -V)" = "$($C --version)" ]'
-check "gemreclaimctl shrink --pid writes pages and tgid" \
-	'$C shrink 1M --pid 42 >/dev/null && [ "$(cat $G/shrink)" = "$((1048576 / $(getconf PAGESIZE))) tgid=42" ]'
+# The fake shrink file is a regular file: it reads back the request, so a
+# request without tgid= "frees" what it asks, and one with tgid= reads back
+# text that is not a page count (an error, as from a kernel it would be).
+pg=$(getconf PAGESIZE)
+mkdir -p "$root/proc/42" "$root/proc/43"
+printf 'Name:\tapp\nTgid:\t42\nPid:\t43\n' > "$root/proc/43/status"
+$C shrink 1M --pid 42 >"$root/out" 2>"$root/err"; e=$?
+check "gemreclaimctl shrink --pid writes pages and tgid; a reply that is not a page count is exit 5" \
+	'[ "$(cat $G/shrink)" = "$((1048576 / pg)) tgid=42" ] && [ $e -eq 5 ] && [ ! -s "$root/out" ] && grep -q "reclaim/shrink reads back \"$((1048576 / pg)) tgid=42\", not a page count" "$root/err"'
+check "shrink 8M says what was freed in units and pages, and what was asked" \
+	'[ "$($C shrink 8M)" = "freed 8.0 MiB ($((8388608 / pg)) pages) of 8.0 MiB asked" ] && [ "$(cat $G/shrink)" = $((8388608 / pg)) ]'
+# a usage error: two lines on stderr, the reason and the --help hint
+usage1() { [ "$(wc -l < "$1")" -eq 2 ] && tail -n 1 "$1" | grep -qx "try gemreclaimctl --help"; }
+echo 77 > "$G/shrink"
+$C shrink 100 >"$root/out" 2>"$root/err"; e=$?
+check "shrink under one page: exit 1, one line, nothing written, no stale result printed" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && usage1 "$root/err" && grep -q "^gemreclaimctl: shrink: size \"100\" is less than one page ($pg bytes)\$" "$root/err" && [ "$(cat $G/shrink)" = 77 ]'
+$C shrink 99999999999P >"$root/out" 2>"$root/err"; e=$?
+check "shrink of a size that overflows: out of range, exit 1" \
+	'[ $e -eq 1 ] && usage1 "$root/err" && grep -q "size \"99999999999P\" is out of range" "$root/err" && [ "$(cat $G/shrink)" = 77 ]'
+$C shrink 1M --pid 99999 >"$root/out" 2>"$root/err"; e=$?
+check "shrink --pid of no process: exit 1 naming the pid, nothing written" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && grep -q "^gemreclaimctl: shrink: no process with pid 99999\$" "$root/err" && [ "$(cat $G/shrink)" = 77 ]'
+$C shrink 1M --pid 43 >"$root/out" 2>"$root/err"; e=$?
+check "shrink --pid of a thread: exit 1 naming its process, nothing written" \
+	'[ $e -eq 1 ] && grep -q "pid 43 is a thread of process 42" "$root/err" && [ "$(cat $G/shrink)" = 77 ]'
+$C bos -p abc >"$root/out" 2>"$root/err"; e=$?
+check "bos -p abc: exit 1, one line, no table" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && usage1 "$root/err" && grep -q "^gemreclaimctl: --pid: invalid pid \"abc\"" "$root/err"'
+$C vms --pid 99999999999999999999 >"$root/out" 2>"$root/err"; e=$?
+check "vms --pid of 20 digits: out of range, exit 1, no table" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && usage1 "$root/err" && grep -q "\"99999999999999999999\" is out of range (1..4194304)" "$root/err"'
+$C status --pid 42 >"$root/out" 2>"$root/err"; e=$?
+check "status refuses --pid (it would be ignored)" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && grep -q "applies to bos, vms, top and shrink only" "$root/err"'
+$C set idle_threshold_ms -5 >"$root/out" 2>"$root/err"; e=$?
+check "set idle_threshold_ms -5: a value, not an option: one line naming it, the knob unchanged" \
+	'[ $e -eq 1 ] && usage1 "$root/err" && grep -q "^gemreclaimctl: invalid value \"-5\" for idle_threshold_ms: " "$root/err" && [ "$(knob idle_threshold_ms)" = 1234 ]'
+$C -d card0 set -- idle_threshold_ms 99999999999999999999 >"$root/out" 2>"$root/err"; e=$?
+check "set after --, a value that overflows 64 bits: said to be out of range, nothing written" \
+	'[ $e -eq 1 ] && usage1 "$root/err" && grep -q "invalid value \"99999999999999999999\" for idle_threshold_ms: out of range" "$root/err" && [ "$(knob idle_threshold_ms)" = 1234 ]'
+$C vms --bogus >"$root/out" 2>"$root/err"; e=$?
+check "an unknown option: one line and the hint, not the whole usage" \
+	'[ $e -eq 1 ] && usage1 "$root/err" && grep -q "^gemreclaimctl: unknown option \"--bogus\"" "$root/err"'
+
+# 5a. --json: one valid JSON document per command (top: one per refresh),
+# typed by column: a comm of digits is a string, "-" in a number column null
+cp "$G/vms" "$root/vms.keep"; cp "$G/stats" "$root/stats.keep"
+printf '2 101 1234 idle - 1 4096 0 0\n' >> "$G/vms"
+printf 'some_gauge -3\n' >> "$G/stats"
+if command -v python3 >/dev/null 2>&1; then
+	jq_() { python3 -c "import json,sys
+lines=sys.stdin.read().splitlines()
+docs=[json.loads(l) for l in lines]
+$1"; }
+	check "status --json: knobs typed (numbers for _ms/_mb), stats numbers, signed" \
+		'$C status --json | jq_ "d=docs[0][\"card0\"]; assert len(docs)==1 and d[\"knobs\"]==dict(policy=\"discard\",available_policies=\"discard idle-vm-first swapout\",idle_threshold_ms=1234,min_resident_mb=32) and d[\"stats\"]==dict(resident_bytes=1048576,swapped_bytes=0,some_gauge=-3) and d[\"driver\"] is None, d"'
+	check "vms --json: a comm of digits stays a string, idle_ms \"-\" is null" \
+		'$C vms --json | jq_ "r=docs[0][\"card0\"][1]; assert r[\"comm\"]==\"1234\" and r[\"idle_ms\"] is None and r[\"pid\"]==101, r"'
+	check "bos --json and get --json are JSON; get types its knobs" \
+		'$C bos --json | jq_ "assert docs==[{\"card0\":[]}]" && $C get --json | jq_ "assert docs[0][\"card0\"][\"idle_threshold_ms\"]==1234 and docs[0][\"card0\"][\"policy\"]==\"discard\"" && $C --json get min_resident_mb | jq_ "assert docs==[{\"card0\":{\"min_resident_mb\":32}}]"'
+	check "set --json prints the knob as read back" \
+		'$C set idle_threshold_ms 1234 --json | jq_ "assert docs==[{\"card0\":{\"idle_threshold_ms\":1234}}]"'
+	check "shrink --json: bytes and pages asked and freed, page size, pid null" \
+		'$C shrink 8M --json | jq_ "assert docs==[{\"card0\":dict(asked_bytes=8388608,asked_pages=8388608//$pg,freed_bytes=8388608,freed_pages=8388608//$pg,page_size=$pg,pid=None)}], docs"'
+	check "top --json: one JSON document per refresh (JSON Lines)" \
+		'$C top --json -n 2 -i 0.1 | jq_ "assert len(docs)==2 and all(set(d)=={\"time\",\"status\",\"vms\"} and isinstance(d[\"time\"],int) and d[\"vms\"][\"card0\"][0][\"resident\"]==8388608 for d in docs), docs"'
+else
+	for t in "status --json" "vms --json" "bos/get --json" "set --json" "shrink --json" "top --json"; do
+		skip "$t is valid JSON" "python3 absent"
+	done
+fi
+$C bos --json --sort nosuch >"$root/out" 2>"$root/err"; e=$?
+check "a --json command that fails prints no partial document" \
+	'[ $e -eq 1 ] && [ ! -s "$root/out" ] && grep -q "no column \"nosuch\"" "$root/err"'
+cp "$root/vms.keep" "$G/vms"; cp "$root/stats.keep" "$G/stats"
 
 # 5b. gemreclaimctl --cgroup. A directory not on cgroup2 is refused; with a
 # cgroup2 mount, fake tables whose last column names cgroup inodes are
