@@ -530,6 +530,14 @@ static int cmd_table(const char *which)
 
 static int write_error(const struct device *d, const char *what, const char *value, int err)
 {
+	char mode[32];
+
+	if (err == -EPERM && !geteuid() && lockdown_active(&o.roots, mode, sizeof(mode))) {
+		fprintf(stderr, "gemreclaimctl: %s of %s: refused by kernel lockdown (%s), "
+			"which allows no debugfs write; this kernel's reclaim core has no sysfs "
+			"%s file\n", what, d->name, mode, what);
+		return CTL_PERM;
+	}
 	if (err == -EACCES || err == -EPERM) {
 		fprintf(stderr, "gemreclaimctl: permission denied writing %s of %s%s\n", what,
 			d->name, geteuid() ? ": run as root" : "");
@@ -733,7 +741,7 @@ static int cmd_shrink(const char *size)
 
 	if ((ret = one_device("shrink")))
 		return ret;
-	if (!device_has_debugfs(&devs[0]))
+	if (!device_can_shrink(&devs[0]))
 		return debugfs_error(&devs[0], "shrink", -ENOENT);
 	ret = device_shrink_pages(&devs[0], pages, o.pid ? o.pidnum : 0, &freed, reply,
 				  sizeof(reply));

@@ -82,6 +82,28 @@ int device_dbg_path(const struct device *d, const char *file, char *buf, size_t 
 	return path_fmt(buf, len, "%s/%s", d->dbgdir, file);
 }
 
+int device_shrink_path(const struct device *d, char *buf, size_t len, bool *sysfs)
+{
+	struct stat st;
+
+	/* sysfs first: it takes writes under kernel lockdown, debugfs does not */
+	if (path_fmt(buf, len, "%s/shrink", d->sysdir))
+		return -ENAMETOOLONG;
+	*sysfs = stat(buf, &st) == 0 && S_ISREG(st.st_mode);
+	if (*sysfs)
+		return 0;
+	return device_dbg_path(d, "shrink", buf, len) ? -ENAMETOOLONG : 0;
+}
+
+bool device_can_shrink(const struct device *d)
+{
+	char path[PATH_MAX];
+	bool sysfs;
+
+	return device_shrink_path(d, path, sizeof(path), &sysfs) == 0 &&
+	       (sysfs || device_has_debugfs(d));
+}
+
 int device_knob_read(const struct device *d, const char *knob, char *buf, size_t len)
 {
 	char path[PATH_MAX];
@@ -218,31 +240,34 @@ int device_apply(struct device *d, const struct profile *p,
 
 int device_shrink(const struct device *d, uint64_t bytes, int tgid, bool dry_run)
 {
-	char path[PATH_MAX], req[64], back[128];
+	char path[PATH_MAX], reply[128];
 	long page = sysconf(_SC_PAGESIZE);
-	uint64_t pages = bytes / (uint64_t)(page > 0 ? page : 4096);
+	uint64_t pages = bytes / (uint64_t)(page > 0 ? page : 4096), freed = 0;
+	bool sysfs;
 	int ret;
 
 	if (!pages)
 		return 0;
-	if (device_dbg_path(d, "shrink", path, sizeof(path)))
+	if (device_shrink_path(d, path, sizeof(path), &sysfs))
 		return -ENAMETOOLONG;
-	if (tgid > 0)
-		snprintf(req, sizeof(req), "%" PRIu64 " tgid=%d", pages, tgid);
-	else
-		snprintf(req, sizeof(req), "%" PRIu64, pages);
 	if (dry_run) {
-		log_info("%s: dry-run: would write \"%s\" to %s", d->name, req, path);
+		log_info("%s: dry-run: would ask %s for %" PRIu64 " pages%s", d->name, path,
+			 pages, tgid > 0 ? " of one process" : "");
 		return 0;
 	}
-	ret = write_text(path, req);
+	ret = device_shrink_pages(d, pages, tgid, &freed, reply, sizeof(reply));
+	if (ret == -EBADMSG) {
+		/* the request was taken; only its result is unreadable */
+		log_warn("%s: shrink %" PRIu64 " pages: %s reads back \"%s\", not a page count",
+			 d->name, pages, path, reply);
+		return 0;
+	}
 	if (ret) {
-		log_err("%s: shrink request \"%s\" to %s failed: %s", d->name, req,
-			path, strerror(-ret));
+		log_err("%s: shrink request of %" PRIu64 " pages to %s failed: %s", d->name,
+			pages, path, strerror(-ret));
 		return ret;
 	}
-	if (read_text(path, back, sizeof(back)) == 0)
-		log_info("%s: shrink %s pages: reclaimed %s", d->name, req, back);
+	log_info("%s: shrink %" PRIu64 " pages: reclaimed %" PRIu64, d->name, pages, freed);
 	return 0;
 }
 
@@ -250,6 +275,7 @@ int device_shrink_pages(const struct device *d, uint64_t pages, int tgid, uint64
 			char *reply, size_t len)
 {
 	char path[PATH_MAX], req[64];
+	bool sysfs;
 	size_t n;
 	ssize_t w;
 	int fd, ret = 0;
@@ -259,7 +285,7 @@ int device_shrink_pages(const struct device *d, uint64_t pages, int tgid, uint64
 	reply[0] = '\0';
 	if (!pages)
 		return -ERANGE;
-	if (device_dbg_path(d, "shrink", path, sizeof(path)))
+	if (device_shrink_path(d, path, sizeof(path), &sysfs))
 		return -ENAMETOOLONG;
 	if (tgid > 0)
 		n = (size_t)snprintf(req, sizeof(req), "%" PRIu64 " tgid=%d\n", pages, tgid);
@@ -272,9 +298,10 @@ int device_shrink_pages(const struct device *d, uint64_t pages, int tgid, uint64
 	do {
 		w = write(fd, req, n);
 	} while (w < 0 && errno == EINTR);
-	if (w < 0)
+	/* sysfs, as memory.reclaim: EAGAIN once done, fewer pages freed */
+	if (w < 0 && !(sysfs && errno == EAGAIN))
 		ret = -errno;
-	else if ((size_t)w != n)
+	else if (w >= 0 && (size_t)w != n)
 		ret = -EIO;
 	if (ret == 0) {
 		/*

@@ -78,12 +78,14 @@ int device_apply(struct device *d, const struct profile *p,
 /* Ask the device to reclaim bytes now (rounded to pages); tgid <= 0: all. */
 int device_shrink(const struct device *d, uint64_t bytes, int tgid, bool dry_run);
 /*
- * One shrink request of pages (> 0; tgid <= 0: all) and its result, read
- * back from the same open file once the write has returned (the kernel
- * stores a request's result before its write returns, and keeps only the
- * last one). 0 with *freed set; -errno of the open or the write, nothing
- * read back; -EBADMSG when what reads back is not a page count. reply gets
- * the text read back ("" when none).
+ * One shrink request of pages (> 0; tgid <= 0: all) to device_shrink_path()'s
+ * file, and its result, read back from the same open file once the write
+ * has returned (the kernel stores a request's result before its write
+ * returns, and keeps only the last one); the sysfs file's EAGAIN (fewer
+ * pages freed than asked) is a result, not an error. 0 with *freed set;
+ * -errno of the open or the write, nothing read back; -EBADMSG when what
+ * reads back is not a page count. reply gets the text read back ("" when
+ * none).
  */
 int device_shrink_pages(const struct device *d, uint64_t pages, int tgid, uint64_t *freed,
 			char *reply, size_t len);
@@ -110,5 +112,13 @@ int device_read_stats(const struct device *d, struct stats *s);
 /* which: "bos" or "vms" */
 int device_read_table(const struct device *d, const char *which, struct table *t);
 int device_dbg_path(const struct device *d, const char *file, char *buf, size_t len);
+/*
+ * The file shrink requests go to: the sysfs one (<sysdir>/shrink, *sysfs
+ * true) when the kernel has it, which works under kernel lockdown, else
+ * the debugfs one. 0 or -ENAMETOOLONG.
+ */
+int device_shrink_path(const struct device *d, char *buf, size_t len, bool *sysfs);
+/* A shrink request can be made: a sysfs shrink file or a debugfs directory. */
+bool device_can_shrink(const struct device *d);
 
 #endif

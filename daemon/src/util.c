@@ -237,3 +237,24 @@ uint64_t now_ms(void)
 {
 	return now_us() / 1000u;
 }
+
+bool lockdown_active(const struct roots *r, char *buf, size_t len)
+{
+	char path[PATH_MAX], text[128];
+	const char *open_br, *close_br;
+	size_t n;
+
+	if (!len || path_fmt(path, sizeof(path), "%s/kernel/security/lockdown", r->sys) ||
+	    read_text(path, text, sizeof(text)))
+		return false;
+	open_br = strchr(text, '[');
+	close_br = open_br ? strchr(open_br, ']') : NULL;
+	if (!close_br)
+		return false;
+	n = (size_t)(close_br - open_br - 1);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, open_br + 1, n);
+	buf[n] = '\0';
+	return strcmp(buf, "none") != 0 && n > 0;
+}

@@ -27,6 +27,12 @@ struct roots {
 };
 
 void roots_init(struct roots *r);
+/*
+ * The kernel lockdown mode in force ("integrity", "confidentiality"), from
+ * <sys>/kernel/security/lockdown (the bracketed word), into buf; false if
+ * it is "none" or cannot be read.
+ */
+bool lockdown_active(const struct roots *r, char *buf, size_t len);
 /* True when all roots are the real system ones (libudev can be used). */
 bool roots_are_system(const struct roots *r);
 

@@ -252,6 +252,45 @@ static void knobs_shrink_pages(void **state)
 	tmpdir_free(dir);
 }
 
+/*
+ * Passes when a shrink request goes to the sysfs shrink file once the
+ * kernel has one (it works under kernel lockdown) and the debugfs file is
+ * left alone; and when the lockdown mode is read from securityfs.
+ */
+static void knobs_shrink_sysfs_first(void **state)
+{
+	struct roots r;
+	char *dir = fake_tree(&r), *s, reply[64], path[4096], mode[32];
+	uint64_t freed = 0;
+	struct device d;
+	bool sysfs = false;
+
+	(void)state;
+	assert_int_equal(device_open(&d, &r, "card0"), 0);
+	assert_int_equal(device_shrink_path(&d, path, sizeof(path), &sysfs), 0);
+	assert_false(sysfs);
+	write_file(dir, "sys/class/drm/card0/device/reclaim/shrink", "0\n");
+	assert_int_equal(device_shrink_path(&d, path, sizeof(path), &sysfs), 0);
+	assert_true(sysfs);
+	assert_true(device_can_shrink(&d));
+	assert_int_equal(device_shrink_pages(&d, 64, 0, &freed, reply, sizeof(reply)), 0);
+	assert_int_equal(freed, 64);
+	s = read_file(dir, "sys/class/drm/card0/device/reclaim/shrink");
+	assert_string_equal(s, "64");
+	free(s);
+	s = read_file(dir, "sys/kernel/debug/dri/0/reclaim/shrink");
+	assert_string_equal(s, "0");
+	free(s);
+
+	assert_false(lockdown_active(&r, mode, sizeof(mode)));
+	write_file(dir, "sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
+	assert_false(lockdown_active(&r, mode, sizeof(mode)));
+	write_file(dir, "sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+	assert_true(lockdown_active(&r, mode, sizeof(mode)));
+	assert_string_equal(mode, "integrity");
+	tmpdir_free(dir);
+}
+
 /* Passes when the shrink result says bytes in units and pages, freed and asked. */
 static void knobs_shrink_text(void **state)
 {
@@ -365,6 +404,7 @@ TEST_SUITE(knobs)
 		cmocka_unit_test(knobs_policy_chain),
 		cmocka_unit_test(knobs_shrink),
 		cmocka_unit_test(knobs_shrink_pages),
+		cmocka_unit_test(knobs_shrink_sysfs_first),
 		cmocka_unit_test(knobs_shrink_text),
 		cmocka_unit_test(knobs_value_check),
 		cmocka_unit_test(knobs_devscan_dir),

@@ -8,7 +8,8 @@
 #   frees pages, its read gives the result; asked for more than there is,
 #   it frees what there is and says -EAGAIN (as memory.reclaim);
 # - knobs are written through sysfs; stats, bos and vms stay readable;
-# - gemreclaimctl status, bos and set work;
+# - gemreclaimctl status, bos, set and shrink work (shrink through the
+#   sysfs file, saying what it freed);
 # - the client then verifies every word: 0 mismatches.
 . /tests/guest/lib.sh
 reclaim_require
@@ -46,12 +47,6 @@ echo 1024 >"$sysfs_shrink" || fail "sysfs shrink request failed under lockdown"
 freed=$(cat "$sysfs_shrink")
 expect_gt "pages freed by the sysfs shrink request" "$freed" 0
 expect_eq "resident bytes dropped by what it says it freed" $((res0 - $(rstat resident_bytes))) $((freed * 4096))
-if (echo 1000000 >"$sysfs_shrink") 2>/tmp/err; then
-	fail "a request for more pages than exist did not report -EAGAIN"
-fi
-grep -q 'Resource temporarily unavailable' /tmp/err || fail "expected EAGAIN, got: $(cat /tmp/err)"
-expect_eq "resident bytes after taking everything" "$(rstat resident_bytes)" 0
-note "the whole request: $(cat "$sysfs_shrink") pages freed, then EAGAIN"
 if (echo "1 tgid=abc" >"$sysfs_shrink") 2>/tmp/err; then
 	fail "the sysfs shrink file took a malformed request"
 fi
@@ -63,7 +58,17 @@ if command -v gemreclaimctl >/dev/null; then
 	gemreclaimctl set idle_threshold_ms 1234 >/tmp/ctl 2>&1 || { cat /tmp/ctl; fail "gemreclaimctl set failed under lockdown"; }
 	expect_eq "idle_threshold_ms set by gemreclaimctl" "$(cat "$K/idle_threshold_ms")" 1234
 	echo 0 >"$K/idle_threshold_ms"
+	gemreclaimctl shrink 1M >/tmp/ctl 2>&1 || { cat /tmp/ctl; fail "gemreclaimctl shrink failed under lockdown"; }
+	note "gemreclaimctl shrink 1M: $(cat /tmp/ctl)"
+	grep -q '^freed .* of 1.0 MiB asked' /tmp/ctl || fail "gemreclaimctl shrink did not say what it freed: $(cat /tmp/ctl)"
 fi
+
+if (echo 1000000 >"$sysfs_shrink") 2>/tmp/err; then
+	fail "a request for more pages than exist did not report -EAGAIN"
+fi
+grep -q 'Resource temporarily unavailable' /tmp/err || fail "expected EAGAIN, got: $(cat /tmp/err)"
+expect_eq "resident bytes after taking everything" "$(rstat resident_bytes)" 0
+note "the whole request: $(cat "$sysfs_shrink") pages freed, then EAGAIN"
 
 touch /tmp/go.$$
 wait $wl || fail "gpusim-wl failed: $(tail -n 3 /tmp/wl)"
