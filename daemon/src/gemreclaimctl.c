@@ -357,6 +357,94 @@ static int status_json_card(FILE *out, const struct device *d, const struct cgro
 }
 
 /* The status object, keyed by card. */
+/*
+ * gemreclaimd's state file: 0 with st filled and *alive (its pid exists
+ * under <proc>), -ENOENT when there is none (the daemon is not running, or
+ * runs without a state file), -EBADMSG when it does not parse.
+ */
+static int daemon_status(struct daemon_state *st, char *path, size_t len, bool *alive)
+{
+	char text[1024], pidpath[PATH_MAX];
+	struct stat sb;
+	int ret;
+
+	*alive = false;
+	if (daemon_state_path(path, len))
+		return -ENAMETOOLONG;
+	ret = read_text(path, text, sizeof(text));
+	if (ret)
+		return ret;
+	if (daemon_state_parse(text, st))
+		return -EBADMSG;
+	*alive = path_fmt(pidpath, sizeof(pidpath), "%s/%ld", o.roots.proc, st->pid) == 0 &&
+		 stat(pidpath, &sb) == 0;
+	return 0;
+}
+
+static void print_epoch(const char *what, long long t)
+{
+	char buf[64];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t > 0 && localtime_r(&tt, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
+		printf(" %s %s", what, buf);
+}
+
+/* The "gemreclaimd" lines of status: the daemon's level and last action. */
+static void status_daemon_text(void)
+{
+	struct daemon_state st;
+	char path[PATH_MAX];
+	bool alive;
+	int ret = daemon_status(&st, path, sizeof(path), &alive);
+
+	if (ret == -ENOENT) {
+		printf("gemreclaimd  not running (no %s)\n", path);
+		return;
+	}
+	if (ret) {
+		printf("gemreclaimd  unreadable state file %s: %s\n", path,
+		       ret == -EBADMSG ? "not a gemreclaimd state file" : strerror(-ret));
+		return;
+	}
+	if (!alive) {
+		printf("gemreclaimd  not running (pid %ld gone; %s left over)\n", st.pid, path);
+		return;
+	}
+	printf("gemreclaimd  pid %ld%s, %ld card%s\n", st.pid, st.dry_run ? " (dry run)" : "",
+	       st.devices, st.devices == 1 ? "" : "s");
+	printf("  %-22s %s", "level", st.level);
+	print_epoch("since", st.since);
+	putchar('\n');
+	printf("  %-22s %s", "last_action", st.last_action[0] ? st.last_action : "none");
+	print_epoch("at", st.last_action_at);
+	putchar('\n');
+}
+
+/* status --json's "gemreclaimd" member: the state, or null when not running. */
+static void status_daemon_json(FILE *out)
+{
+	struct daemon_state st;
+	char path[PATH_MAX];
+	bool alive;
+
+	fputs("\"gemreclaimd\":", out);
+	if (daemon_status(&st, path, sizeof(path), &alive) || !alive) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"pid\":%ld,\"level\":", st.pid);
+	json_string(out, st.level);
+	fprintf(out, ",\"since\":%lld,\"last_action\":", st.since);
+	if (st.last_action[0])
+		json_string(out, st.last_action);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"last_action_at\":%lld,\"devices\":%ld,\"dry_run\":%s}",
+		st.last_action_at, st.devices, st.dry_run ? "true" : "false");
+}
+
 static int status_json(FILE *out)
 {
 	struct cgroup_mem mem = { 0 };
@@ -374,6 +462,9 @@ static int status_json(FILE *out)
 		if (r && rc == CTL_OK)
 			rc = r;
 	}
+	if (ndev)
+		fputc(',', out);
+	status_daemon_json(out);
 	fputc('}', out);
 	return rc;
 }
@@ -435,6 +526,7 @@ static int status_text(void)
 		print_bytes_line("memory.stat swapcached", mem.has_swapcached, mem.swapcached);
 		print_bytes_line("memory.swap.current", mem.has_swap_current, mem.swap_current);
 	}
+	status_daemon_text();
 	return rc;
 }
 

@@ -258,3 +258,63 @@ bool lockdown_active(const struct roots *r, char *buf, size_t len)
 	buf[n] = '\0';
 	return strcmp(buf, "none") != 0 && n > 0;
 }
+
+int daemon_state_parse(const char *text, struct daemon_state *st)
+{
+	bool has_pid = false, has_level = false;
+	const char *line = text;
+
+	memset(st, 0, sizeof(*st));
+	while (line && *line) {
+		const char *eol = strchr(line, '\n'), *eq = strchr(line, '=');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line);
+		char key[32], val[256];
+		size_t klen, vlen;
+		int64_t num = 0;
+
+		if (eq && eq < line + n) {
+			klen = (size_t)(eq - line);
+			vlen = n - klen - 1;
+			if (klen < sizeof(key) && vlen < sizeof(val)) {
+				memcpy(key, line, klen);
+				key[klen] = '\0';
+				memcpy(val, eq + 1, vlen);
+				val[vlen] = '\0';
+				if (!strcmp(key, "level")) {
+					if (vlen >= sizeof(st->level))
+						return -EBADMSG;
+					memcpy(st->level, val, vlen + 1);
+					has_level = val[0] != '\0';
+				} else if (!strcmp(key, "last_action")) {
+					memcpy(st->last_action, val, vlen + 1);
+				} else if (!strcmp(key, "pid") || !strcmp(key, "since") ||
+					   !strcmp(key, "last_action_at") || !strcmp(key, "devices") ||
+					   !strcmp(key, "dry_run")) {
+					if (parse_i64(val, &num) || num < 0)
+						return -EBADMSG;
+					if (!strcmp(key, "pid")) {
+						st->pid = (long)num;
+						has_pid = num > 0;
+					} else if (!strcmp(key, "since")) {
+						st->since = num;
+					} else if (!strcmp(key, "last_action_at")) {
+						st->last_action_at = num;
+					} else if (!strcmp(key, "devices")) {
+						st->devices = (long)num;
+					} else {
+						st->dry_run = num != 0;
+					}
+				}
+			}
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	return has_pid && has_level ? 0 : -EBADMSG;
+}
+
+int daemon_state_path(char *buf, size_t len)
+{
+	const char *pfx = getenv("GEMRECLAIM_ROOT");
+
+	return path_fmt(buf, len, "%s/run/gemreclaim/state", pfx && *pfx ? pfx : "");
+}

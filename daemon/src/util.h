@@ -33,6 +33,28 @@ void roots_init(struct roots *r);
  * it is "none" or cannot be read.
  */
 bool lockdown_active(const struct roots *r, char *buf, size_t len);
+
+/* What gemreclaimd's state file says (gemreclaimd.8, "STATE FILE"). */
+struct daemon_state {
+	long pid;
+	char level[64];
+	long long since;		/* epoch seconds */
+	char last_action[256];
+	long long last_action_at;	/* epoch seconds, 0: none */
+	long devices;
+	bool dry_run;
+};
+
+/*
+ * Parse the key=value text of a state file: 0, or -EBADMSG when pid or
+ * level is missing or a number is malformed. Unknown keys are ignored.
+ */
+int daemon_state_parse(const char *text, struct daemon_state *st);
+/*
+ * The state file's path: $GEMRECLAIM_ROOT/run/gemreclaim/state under a
+ * fake root, /run/gemreclaim/state otherwise.
+ */
+int daemon_state_path(char *buf, size_t len);
 /* True when all roots are the real system ones (libudev can be used). */
 bool roots_are_system(const struct roots *r);
 

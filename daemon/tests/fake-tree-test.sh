@@ -101,6 +101,24 @@ psi 0.00 0.00
 # 5. gemreclaimctl
 check "gemreclaimctl status shows knobs and human units" \
 	'$C status | grep -q "resident_bytes *1.0 MiB" && $C status | grep -q "min_resident_mb *32"'
+check "status without a state file: gemreclaimd not running" \
+	'$C status | grep -q "^gemreclaimd  not running (no .*/run/gemreclaim/state)"'
+mkdir -p "$root/run/gemreclaim" "$root/proc/4242"
+printf 'pid=4242\nlevel=critical\nlevel_index=2\nsince=1700000000\nlast_action=shrink card0 64 MiB\nlast_action_at=1700000005\ndevices=1\ndry_run=0\n' >"$root/run/gemreclaim/state"
+check "status shows gemreclaimd's level and last action from its state file" \
+	'$C status | grep -q "^  level  *critical since 20" && $C status | grep -q "^  last_action  *shrink card0 64 MiB at 20"'
+if command -v python3 >/dev/null 2>&1; then
+	check "status --json: gemreclaimd's state typed" \
+		'$C status --json | python3 -c "import json,sys; d=json.load(sys.stdin)[\"gemreclaimd\"]; assert d==dict(pid=4242,level=\"critical\",since=1700000000,last_action=\"shrink card0 64 MiB\",last_action_at=1700000005,devices=1,dry_run=False), d"'
+fi
+rmdir "$root/proc/4242"
+check "status: a state file whose pid is gone reads as not running" \
+	'$C status | grep -q "^gemreclaimd  not running (pid 4242 gone"'
+if command -v python3 >/dev/null 2>&1; then
+	check "status --json: gemreclaimd null when not running" \
+		'$C status --json | python3 -c "import json,sys; assert json.load(sys.stdin)[\"gemreclaimd\"] is None"'
+fi
+rm -f "$root/run/gemreclaim/state"
 if command -v python3 >/dev/null 2>&1; then
 	check "gemreclaimctl vms --json is valid JSON" \
 		'$C vms --json | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"card0\"][0][\"resident\"]==8388608"'

@@ -291,6 +291,35 @@ static void knobs_shrink_sysfs_first(void **state)
 	tmpdir_free(dir);
 }
 
+/*
+ * Passes when gemreclaimd's state file parses into its fields, unknown keys
+ * are ignored, and a file without pid or level, or with a bad number, is
+ * refused.
+ */
+static void knobs_daemon_state(void **state)
+{
+	struct daemon_state st;
+
+	(void)state;
+	assert_int_equal(daemon_state_parse("pid=42\nlevel=critical\nlevel_index=2\nsince=1700000000\n"
+					    "last_action=shrink card0 64 MiB\nlast_action_at=1700000005\n"
+					    "devices=1\ndry_run=0\nfuture=x\n", &st), 0);
+	assert_int_equal(st.pid, 42);
+	assert_string_equal(st.level, "critical");
+	assert_int_equal(st.since, 1700000000);
+	assert_string_equal(st.last_action, "shrink card0 64 MiB");
+	assert_int_equal(st.last_action_at, 1700000005);
+	assert_int_equal(st.devices, 1);
+	assert_false(st.dry_run);
+	assert_int_equal(daemon_state_parse("pid=42\nlevel=none\ndry_run=1", &st), 0);
+	assert_true(st.dry_run);
+	assert_int_equal(daemon_state_parse("level=none\n", &st), -EBADMSG);
+	assert_int_equal(daemon_state_parse("pid=42\n", &st), -EBADMSG);
+	assert_int_equal(daemon_state_parse("pid=4x2\nlevel=none\n", &st), -EBADMSG);
+	assert_int_equal(daemon_state_parse("pid=-1\nlevel=none\n", &st), -EBADMSG);
+	assert_int_equal(daemon_state_parse("", &st), -EBADMSG);
+}
+
 /* Passes when the shrink result says bytes in units and pages, freed and asked. */
 static void knobs_shrink_text(void **state)
 {
@@ -405,6 +434,7 @@ TEST_SUITE(knobs)
 		cmocka_unit_test(knobs_shrink),
 		cmocka_unit_test(knobs_shrink_pages),
 		cmocka_unit_test(knobs_shrink_sysfs_first),
+		cmocka_unit_test(knobs_daemon_state),
 		cmocka_unit_test(knobs_shrink_text),
 		cmocka_unit_test(knobs_value_check),
 		cmocka_unit_test(knobs_devscan_dir),
