@@ -6,6 +6,9 @@
 #   make demo       install what is missing, build, show the system in a VM
 #   make bench      run the benchmarks in a VM; results in build/bench/
 #                   (BENCH=PATTERN: only tests/bench/PATTERN.sh, e.g. tabs)
+#   make systemd-test  only the test of the shipped unit and udev rule in a
+#                   Debian guest with systemd as PID 1 (tests/systemd/README.md;
+#                   make check runs it too)
 #   make panthor    patch and build panthor.ko (6.12) in build/panthor/
 #   make install    install gem_reclaim.ko and the programs (DESTDIR, PREFIX);
 #                   depmod when DESTDIR is empty; keeps a changed config;
@@ -64,6 +67,13 @@ demo: all
 bench: all
 	@scripts/bench $(BENCH)
 
+# tests/check runs it too; see tests/systemd/README.md. Exit 77 of
+# tests/vm/run (no Debian mirror to build the image) is a skip, not a failure.
+systemd-test: all
+	@rc=0; tests/vm/run $$(sed -n 's/^# vm: //p' tests/systemd/systemd.sh) \
+		tests/systemd/systemd.sh || rc=$$?; \
+	if [ $$rc = 77 ]; then echo "systemd-test: SKIPPED"; exit 0; fi; exit $$rc
+
 # panthor (Linux 6.12) with the kernel/panthor series, built out of tree
 # against the 6.12 headers into build/panthor/; see kernel/panthor/README.md.
 panthor: modules
@@ -117,5 +127,5 @@ clean:
 	@for d in $(USER_DIRS); do $(MAKE) -C $$d clean $(SUBMAKE_USER); done
 	rm -rf build
 
-.PHONY: all deps modules userspace check demo bench panthor install clean \
+.PHONY: all deps modules userspace check demo bench systemd-test panthor install clean \
 	install-panthor dkms-source install-dkms deb panthor-arm64
