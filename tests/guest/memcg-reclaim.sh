@@ -13,7 +13,8 @@
 #   memory.stat shmem matches them within 1 MiB (the app has no other
 #   shmem but a page of its output file in /tmp).
 # - echo 32M > A/memory.reclaim (16M on the debug kernel): A's bos rows
-#   lose at least 75% of that, B's resident bytes are unchanged. Then both
+#   lose at least 75% of that, B's resident bytes are unchanged; A's
+#   memory.swap.current is its swapped BOs' bytes within 1 MiB. Then both
 #   apps verify every word by GPU and CPU with 0 mismatches.
 # - With memory.swap.max 0, B/memory.reclaim leaves B's BOs resident: a
 #   cgroup's reclaim swaps out within its own swap allowance, so it does
@@ -154,6 +155,18 @@ note "A's BOs resident $a0 -> $a1 ($((taken / mib)) MiB taken), B's $b0 -> $b1; 
 [ $((taken * 4)) -ge $((ask * mib * 3)) ] ||
 	fail "A's BOs gave $taken bytes of the ${ask} MiB asked of A/memory.reclaim (want >= 75%)"
 expect_eq "B's BO resident bytes after A/memory.reclaim" "$b1" "$b0"
+# A's swap, as the cgroup counts it, is its BOs' swapped-out bytes (the app
+# swaps nothing else out: within 1 MiB)
+a_swapped=$(awk -v i="$(stat -c %i $A)" '
+	NR == 1 { H = NF; for (c = 1; c <= NF; c++) col[$c] = c; cc = col["comm"]; next }
+	function f(n) { return n > cc ? $(NF - H + n) : $n }
+	f(col["cgroup"]) == i && f(col["state"]) == "swapped" { t += f(col["size"]) } END { print t + 0 }' "$R/bos")
+a_swap=$(cat $A/memory.swap.current)
+d=$((a_swap - a_swapped))
+[ $d -lt 0 ] && d=$((-d))
+note "A: memory.swap.current $a_swap, its bos rows in state swapped $a_swapped"
+[ "$a_swapped" -gt 0 ] || fail "none of A's BOs is in state swapped after A/memory.reclaim"
+[ $d -le $mib ] || fail "A's memory.swap.current $a_swap vs its swapped BOs $a_swapped: off by $d bytes (> 1 MiB)"
 
 echo 0 >$B/memory.swap.max || fail "cannot set B's memory.swap.max"
 echo 16M >$B/memory.reclaim 2>/dev/null
