@@ -20,6 +20,9 @@
 #                         dkms add + install (DKMS_KVER, default: running kernel)
 #   make deb              Debian packages gemreclaim-daemon and gemreclaim-dkms
 #                         in build/deb/ (dpkg-buildpackage; packaging/README.md)
+#   make daemon-arm64     gemreclaimd + gemreclaimctl for arm64 (multiarch), unit
+#                         tests under qemu-aarch64 (installs the :arm64 -dev
+#                         packages and qemu-user)
 #   make panthor-arm64    cross-build gem_reclaim.ko and panthor.ko for arm64, out
 #                         of tree, then in tree with the core patch (installs
 #                         gcc-aarch64-linux-gnu; kernel/panthor/README.md)
@@ -118,6 +121,14 @@ install-dkms: dkms-source
 deb: build/kver
 	@packaging/deb
 
+# The daemon for arm64 boards: multiarch cross-build, unit tests under
+# qemu-user (packaging/README.md, "arm64").
+ARM64_DAEMON_PKGS := gcc-aarch64-linux-gnu libc6-dev:arm64 libconfig-dev:arm64 \
+	libudev-dev:arm64 libsystemd-dev:arm64 libcmocka-dev:arm64 qemu-user file
+daemon-arm64: build/kver
+	@scripts/deps $(addprefix --with ,$(ARM64_DAEMON_PKGS))
+	@packaging/daemon-arm64
+
 panthor-arm64: build/kver
 	@scripts/deps --with gcc-aarch64-linux-gnu
 	@packaging/panthor-arm64
@@ -128,4 +139,4 @@ clean:
 	rm -rf build
 
 .PHONY: all deps modules userspace check demo bench systemd-test panthor install clean \
-	install-panthor dkms-source install-dkms deb panthor-arm64
+	install-panthor dkms-source install-dkms deb daemon-arm64 panthor-arm64
