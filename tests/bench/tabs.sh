@@ -99,12 +99,16 @@ sample() {
 		}
 	}
 	FILENAME == "/proc/vmstat" && ($1 == "pswpin") { pswpin = $2 }
-	FILENAME ~ /vms$/ && FNR > 1 {
+	# vms columns by name from the header; those after comm (which may
+	# hold spaces) counted from the end of the row
+	function vc(name) { return c[name] > cc ? $(NF - H + c[name]) : $(c[name]) }
+	FILENAME ~ /vms$/ && FNR == 1 { H = NF; for (i = 1; i <= NF; i++) c[$i] = i; cc = c["comm"]; next }
+	FILENAME ~ /vms$/ {
 		nvm++
-		if ($(NF - 5) == "idle" && $(NF - 4) + 0 >= cut) {
+		if (vc("state") == "idle" && vc("idle_ms") + 0 >= cut) {
 			nidle++
-			ires += $(NF - 2)
-			itot += $(NF - 2) + $(NF - 1) + $NF
+			ires += vc("resident")
+			itot += vc("resident") + vc("swapped") + vc("discarded")
 		}
 	}
 	END {
