@@ -156,12 +156,18 @@ sample() {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); p[$1 "_" kv[1]] = kv[2] }
 		next
 	}
+	FILENAME ~ /\/bos$/ && FNR == 1 {
+		# columns by name; those after comm (which may hold spaces)
+		# counted from the end of the row
+		H = NF; for (i = 1; i <= NF; i++) bc[$i] = i
+		next
+	}
 	FILENAME ~ /\/bos$/ {
-		# columns after comm (which may hold spaces) counted from the end:
-		# size resident state flags mmap reclaims swapins idle_ms cgroup
-		if (FNR == 1 || !($NF in ino)) next
-		c = ino[$NF]
-		sz[c] += $(NF - 8); res[c] += $(NF - 7); sw[c] += $(NF - 2)
+		k = $(NF - H + bc["cgroup"])
+		if (!(k in ino)) next
+		c = ino[k]
+		sz[c] += $(NF - H + bc["size"]); res[c] += $(NF - H + bc["resident"])
+		sw[c] += $(NF - H + bc["swapins"])
 		next
 	}
 	{
