@@ -12,7 +12,11 @@
 # - gpusim unloaded and loaded again: the daemon follows the card;
 # - the watchdog is fed: active past WatchdogSec (5 s in a drop-in), never
 #   restarted;
-# - systemctl stop restores the knobs.
+# - systemctl stop restores the knobs;
+# - the Debian package gemreclaim-daemon (v1, then v1+up1) replaces make
+#   install's files: dpkg -i installs, enables and starts it; a local edit
+#   of gemreclaimd.conf survives the upgrade, which restarts the daemon;
+#   dpkg -r keeps the conffile, dpkg -P removes it.
 # Each check prints "CASE ok NAME" or "CASE not ok NAME"; the script fails
 # when one failed.
 . /gemreclaim-test/lib.sh
@@ -184,5 +188,98 @@ check "stop: inactive, not failed" "ActiveState $(prop ActiveState) Result $(pro
 
 note "journal of $u:"
 journal | tail -n 40 | sed 's/^/#   /'
+
+# --- the Debian package: install, upgrade, remove, purge --------------------
+# gemreclaim-daemon of git HEAD (v1) and the same rebuilt as v1+up1 (v2),
+# put in the image by mkimage. make install's files (outside lib/modules:
+# the modules stay, the package has none) are removed first, so that the
+# package's install is a first install, as on a board: dpkg would overwrite
+# the unowned program files anyway, but would treat the unowned, changed
+# gemreclaimd.conf as a conffile conflict (prompt, or .dpkg-dist).
+pkg=gemreclaim-daemon
+debs=/usr/lib/gemreclaim-test/deb
+cf=/etc/gemreclaim/gemreclaimd.conf
+v1=$(dpkg-deb -f $debs/v1.deb Version)
+v2=$(dpkg-deb -f $debs/v2.deb Version)
+note "package test: $pkg $v1 -> $v2"
+pkg_t0=$(cut -d" " -f1 /proc/uptime)
+export DEBIAN_FRONTEND=noninteractive
+dpkg_s() { dpkg -s $pkg 2>/dev/null | sed -n "s/^$1: //p"; }
+dpkg_run() { # LOG ARGS...: dpkg, no terminal; its output in LOG, shown on failure
+	l=$1; shift
+	dpkg "$@" </dev/null >"$l" 2>&1 && return 0
+	sed 's/^/#   dpkg: /' "$l"
+	return 1
+}
+rm -rf /run/systemd/system/$u.d   # the 5 s watchdog drop-in: the unit as shipped
+systemctl stop $u
+while read -r f; do rm -f "$f"; done </usr/lib/gemreclaim-test/make-install.files
+rmdir /etc/gemreclaim 2>/dev/null
+systemctl daemon-reload
+check "package: make install's files removed first" "$(ls -l /usr/sbin/gemreclaimd $cf 2>&1 | tr '\n' ' ')" \
+	sh -c "[ ! -e /usr/sbin/gemreclaimd ] && [ ! -e $cf ] && [ \"\$(systemctl show -p LoadState --value $u)\" = not-found ]"
+k0=$(cat $K/idle_threshold_ms)
+[ "$k0" != 2468 ] || { echo 1 >$K/idle_threshold_ms; k0=1; }
+
+# v1: a first install; the postinst enables and starts the unit.
+dpkg_run /tmp/dpkg-v1.log -i $debs/v1.deb
+check "package: dpkg -i $v1 succeeds" "exit status non-zero" [ $? = 0 ]
+check "package: dpkg -s says installed, $v1" "Status '$(dpkg_s Status)' Version '$(dpkg_s Version)'" \
+	[ "$(dpkg_s Status)/$(dpkg_s Version)" = "install ok installed/$v1" ]
+check "package: it owns the unit, the rule, the conffile" "$(dpkg -S /lib/systemd/system/$u /lib/udev/rules.d/70-gemreclaim.rules $cf 2>&1 | tr '\n' ' ')" \
+	sh -c "dpkg -S /lib/systemd/system/$u /lib/udev/rules.d/70-gemreclaim.rules $cf | grep -c '^$pkg: ' | grep -qx 3 &&
+		dpkg-query -W -f='\${Conffiles}' $pkg | grep -q ' $cf '"
+check "package: unit known to systemd and enabled" "LoadState $(prop LoadState) UnitFileState $(prop UnitFileState)" \
+	sh -c "[ \"\$(systemctl show -p LoadState --value $u)\" = loaded ] && [ \"\$(systemctl is-enabled $u)\" = enabled ] &&
+		[ -L /etc/systemd/system/multi-user.target.wants/$u ]"
+check "package: the postinst started the daemon; READY=1 (active)" "ActiveState $(prop ActiveState) SubState $(prop SubState)" \
+	until_true 30 is_active
+pid1=$(prop MainPID)
+check "package: the daemon has the card (STATUS 1 device)" "StatusText '$(prop StatusText)'" until_true 10 status_has '1 device'
+check "package: the packaged binaries, $v1" "$(readlink /proc/$pid1/exe); $(gemreclaimctl --version 2>&1)" \
+	sh -c "[ \"\$(readlink /proc/$pid1/exe)\" = /usr/sbin/gemreclaimd ] && gemreclaimctl --version | grep -qF '${v1%%-*}' &&
+		! gemreclaimctl --version | grep -qF '+up1'"
+
+# A local edit of the conffile: a baseline the restarted daemon will apply.
+sed -i 's/^baseline = {$/&\n  idle_threshold_ms = 2468; # local edit (systemd.sh)/' $cf
+check "package: conffile edited" "$(grep -n -A2 '^baseline' $cf | tr '\n' ' ')" \
+	grep -q '^  idle_threshold_ms = 2468; # local edit' $cf
+cp $cf /tmp/edited.conf
+
+# v2: an upgrade; the conffile is unchanged in the package, so dpkg keeps the
+# edit without asking (no --force-conf*: a prompt would fail on /dev/null),
+# and the postinst restarts the daemon.
+dpkg_run /tmp/dpkg-v2.log -i $debs/v2.deb
+check "package: dpkg -i $v2 (upgrade) succeeds" "exit status non-zero" [ $? = 0 ]
+check "package: dpkg -s says installed, $v2" "Status '$(dpkg_s Status)' Version '$(dpkg_s Version)'" \
+	[ "$(dpkg_s Status)/$(dpkg_s Version)" = "install ok installed/$v2" ]
+check "upgrade: the local edit of $cf kept" "$(diff /tmp/edited.conf $cf)" cmp -s /tmp/edited.conf $cf
+check "upgrade: no .dpkg-new/.dpkg-dist/.dpkg-old left" "$(ls -a /etc/gemreclaim | tr '\n' ' ')" \
+	sh -c "! ls -a /etc/gemreclaim | grep -q '\.dpkg-' && ! grep -q 'Configuration file' /tmp/dpkg-v2.log"
+check "upgrade: the daemon restarted, active" "MainPID $pid1 -> $(prop MainPID), ActiveState $(prop ActiveState)" \
+	until_true 30 sh -c "[ \"\$(systemctl show -p MainPID --value $u)\" != $pid1 ] && systemctl -q is-active $u"
+pid2=$(prop MainPID)
+check "upgrade: the new binaries, $v2" "$(gemreclaimctl --version 2>&1)" \
+	sh -c "gemreclaimctl --version | grep -qF '+up1' && [ \"\$(readlink /proc/$pid2/exe)\" = /usr/sbin/gemreclaimd ]"
+check "upgrade: the restarted daemon applies the kept edit (knob 2468)" "idle_threshold_ms $(cat $K/idle_threshold_ms)" \
+	until_true 10 sh -c "[ \$(cat $K/idle_threshold_ms) = 2468 ]"
+
+# dpkg -r: the program goes, the conffile stays; dpkg -P: the conffile too.
+dpkg_run /tmp/dpkg-r.log -r $pkg
+check "package: dpkg -r succeeds" "exit status non-zero" [ $? = 0 ]
+check "remove: dpkg -s says config-files" "Status '$(dpkg_s Status)'" [ "$(dpkg_s Status)" = "deinstall ok config-files" ]
+check "remove: program, unit and rule gone" "$(ls /usr/sbin/gemreclaimd /usr/bin/gemreclaimctl /lib/systemd/system/$u /lib/udev/rules.d/70-gemreclaim.rules 2>/dev/null | tr '\n' ' ')" \
+	sh -c "[ ! -e /usr/sbin/gemreclaimd ] && [ ! -e /usr/bin/gemreclaimctl ] && [ ! -e /lib/systemd/system/$u ] && [ ! -e /lib/udev/rules.d/70-gemreclaim.rules ]"
+check "remove: the daemon stopped, the knob restored" "ActiveState $(prop ActiveState) idle_threshold_ms $(cat $K/idle_threshold_ms) (was $k0)" \
+	sh -c "[ \"\$(systemctl show -p ActiveState --value $u)\" != active ] && ! [ -d /proc/$pid2 ] && [ \$(cat $K/idle_threshold_ms) = $k0 ]"
+check "remove: the edited conffile left" "$(ls -l $cf 2>&1)" cmp -s /tmp/edited.conf $cf
+dpkg_run /tmp/dpkg-P.log -P $pkg
+check "package: dpkg -P succeeds" "exit status non-zero" [ $? = 0 ]
+check "purge: not known to dpkg any more" "$(dpkg -s $pkg 2>&1 | head -n 3 | tr '\n' ' ')" \
+	sh -c "! dpkg -s $pkg >/dev/null 2>&1 || [ \"\$(dpkg-query -W -f='\${Status}' $pkg)\" = 'unknown ok not-installed' ]"
+check "purge: conffile and enable link gone" "$(ls -la /etc/gemreclaim /etc/systemd/system/multi-user.target.wants/$u 2>&1 | tr '\n' ' ')" \
+	sh -c "[ ! -e $cf ] && [ ! -d /etc/gemreclaim ] && [ ! -L /etc/systemd/system/multi-user.target.wants/$u ]"
+note "package test: $(awk -v t0="$pkg_t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)s"
+
 [ $failed = 0 ] || fail "some cases failed (CASE not ok above)"
 echo "all systemd cases passed"
