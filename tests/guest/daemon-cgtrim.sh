@@ -43,42 +43,9 @@ P=/sys/fs/cgroup/gr-cgtrim
 GO=/tmp/cgtrim-go.$$
 LOG=/tmp/cgtrim-d.log
 
-# tab_sum FILE SUMCOL KEYCOL VALUE: sum of SUMCOL over the rows of the bos
-# or vms table FILE whose KEYCOL is VALUE; columns found by name in the
-# header, those after comm counted from the end (a comm may hold spaces);
-# prints "nocol" if a column is missing
-tab_sum() {
-	awk -v s="$2" -v k="$3" -v v="$4" '
-	function col(n) { return n > cc ? $(NF - H + n) : $n }
-	NR == 1 { H = NF; for (i = 1; i <= NF; i++) c[$i] = i; cc = c["comm"]
-		if (!(s in c) || !(k in c)) { bad = 1; exit }
-		next }
-	col(c[k]) == v { t += col(c[s]) }
-	END { if (bad) print "nocol"; else print t + 0 }' "$1"
-}
-
 # bo_resident CGROUP: resident bytes of the BOs charged to CGROUP
 bo_resident() { tab_sum "$R/bos" resident cgroup "$(stat -c %i "$1")"; }
 cur() { cat "$1/memory.current"; }
-
-# wait_out PID FILE ERE SECONDS: wait for a line of FILE matching ERE while
-# PID lives; 0 found, 1 PID exited without it, 2 timeout
-wait_out() {
-	end=$(($(date +%s) + $4))
-	while ! grep -qE "$3" "$2" 2>/dev/null; do
-		kill -0 "$1" 2>/dev/null || { grep -qE "$3" "$2" 2>/dev/null && return 0; return 1; }
-		[ "$(date +%s)" -lt $end ] || return 2
-		sleep 0.2
-	done
-}
-
-# start_in CGROUP OUT ARGS...: gpusim-wl ARGS in CGROUP, output in OUT; sets app
-start_in() {
-	cg=$1 out=$2
-	shift 2
-	sh -c "echo \$\$ >$cg/cgroup.procs && exec gpusim-wl $*" >"$out" 2>&1 &
-	app=$!
-}
 
 # filled PID OUT: the app filled its BOs, or the test fails
 filled() {
