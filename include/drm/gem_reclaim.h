@@ -56,10 +56,30 @@ enum gem_reclaim_state {
 	GEM_RECLAIM_STATE_COUNT,
 };
 
+/**
+ * enum gem_reclaim_madv - what the driver's userspace said about a BO's
+ * content (gem_reclaim_object_madvise(), panfrost's and msm's MADVISE)
+ * @GEM_RECLAIM_MADV_WILLNEED: the content is needed: reclaim swaps the BO
+ *	out and back, content preserved (the initial state)
+ * @GEM_RECLAIM_MADV_DONTNEED: the content may be thrown away: reclaim
+ *	drops the pages of the BO once it is idle (state
+ *	%GEM_RECLAIM_DISCARDED) and marks it purged, for good
+ */
+enum gem_reclaim_madv {
+	GEM_RECLAIM_MADV_WILLNEED = 0,
+	GEM_RECLAIM_MADV_DONTNEED = 1,
+};
+
 /* BO flags, given to gem_reclaim_object_init(). */
 /* the BO may not be mapped by the CPU */
 #define GEM_RECLAIM_BO_NO_MMAP			BIT(0)
-/* content may be dropped, not swapped */
+/*
+ * Content may be dropped, not swapped, for the BO's whole life; the next
+ * use gets zeroed pages (gem_reclaim_object_query() reports the loss once).
+ * Such a BO takes no gem_reclaim_object_madvise(): for a BO whose content
+ * userspace declares disposable at run time, and which must never come
+ * back silently zeroed, use that instead.
+ */
 #define GEM_RECLAIM_BO_DISCARD_ON_RECLAIM	BIT(1)
 /*
  * CPU mappings are write-combined, for a GPU that does not snoop CPU caches
@@ -130,11 +150,16 @@ struct gem_reclaim_device {
 	 */
 	spinlock_t lock;
 	/**
-	 * @bos: the BOs of the device that are not discard-on-reclaim, through
+	 * @bos: the BOs of the device that are not discardable, through
 	 * &gem_reclaim_object.dev_node, least recently scanned first
 	 */
 	struct list_head bos;
-	/** @bos_discard: the discard-on-reclaim BOs, likewise */
+	/**
+	 * @bos_discard: the discardable BOs (created discard-on-reclaim, or
+	 * madvised %GEM_RECLAIM_MADV_DONTNEED: &gem_reclaim_object.discardable),
+	 * likewise; gem_reclaim_object_madvise() moves a BO between the two
+	 * lists
+	 */
 	struct list_head bos_discard;
 	/** @nr_bos: entries of @bos, under @lock */
 	unsigned int nr_bos;
@@ -237,9 +262,32 @@ struct gem_reclaim_object {
 	bool content_lost;
 	/**
 	 * @exported: exported as a dma-buf once (gem_reclaim_gem_prime_export());
-	 * shown in the bos file
+	 * shown in the bos file. Set under @pages_lock before the export, so
+	 * that it and gem_reclaim_object_madvise() exclude each other.
 	 */
 	bool exported;
+	/**
+	 * @madv: the last gem_reclaim_object_madvise() that changed it,
+	 * &enum gem_reclaim_madv. Written with @pages_lock and
+	 * &gem_reclaim_device.lock held, so either lock gives a stable value.
+	 */
+	u8 madv;
+	/**
+	 * @discardable: reclaim drops the pages instead of swapping them out:
+	 * the BO was created %GEM_RECLAIM_BO_DISCARD_ON_RECLAIM, or @madv is
+	 * %GEM_RECLAIM_MADV_DONTNEED. It also says which of
+	 * &gem_reclaim_device.bos and &gem_reclaim_device.bos_discard the BO
+	 * is on. Written with both @pages_lock and &gem_reclaim_device.lock
+	 * held; core code reads it through gr_bo_discardable().
+	 */
+	bool discardable;
+	/**
+	 * @purged: reclaim dropped the pages while @madv was
+	 * %GEM_RECLAIM_MADV_DONTNEED. Final: the BO never gets pages again.
+	 * Written under @pages_lock; gem_reclaim_object_purged() reads a
+	 * snapshot.
+	 */
+	bool purged;
 
 	/** @flags: GEM_RECLAIM_BO_* */
 	u32 flags;
@@ -312,11 +360,15 @@ struct gem_reclaim_object {
  * @mmap_count: CPU mappings
  * @gpu_map_count: GPU mappings
  * @pin_count: pins
+ * @madv: the BO's &enum gem_reclaim_madv
+ * @purged: gem_reclaim_object_purged()
  */
 struct gem_reclaim_bo_info {
 	enum gem_reclaim_state state;
 	u64 resident_bytes;
 	bool content_lost;
+	bool purged;
+	enum gem_reclaim_madv madv;
 	unsigned int mmap_count;
 	unsigned int gpu_map_count;
 	unsigned int pin_count;
@@ -416,6 +468,9 @@ enum gem_reclaim_state gem_reclaim_object_state(struct gem_reclaim_object *bo);
 void gem_reclaim_object_query(struct gem_reclaim_object *bo,
 			      struct gem_reclaim_bo_info *info);
 const char *gem_reclaim_state_name(enum gem_reclaim_state state);
+int gem_reclaim_object_madvise(struct gem_reclaim_object *bo,
+			       enum gem_reclaim_madv madv);
+bool gem_reclaim_object_purged(struct gem_reclaim_object *bo);
 
 int gem_reclaim_object_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma);
 extern const struct vm_operations_struct gem_reclaim_vm_ops;

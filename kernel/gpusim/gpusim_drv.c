@@ -94,6 +94,7 @@ static const struct drm_ioctl_desc gpusim_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(GPUSIM_VM_BIND, gpusim_ioctl_vm_bind, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(GPUSIM_SUBMIT, gpusim_ioctl_submit, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(GPUSIM_JOB_WAIT, gpusim_ioctl_job_wait, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(GPUSIM_BO_MADVISE, gpusim_ioctl_bo_madvise, DRM_RENDER_ALLOW),
 };
 
 /* fdinfo: the memory keys of drm-usage-stats.rst, through the core */

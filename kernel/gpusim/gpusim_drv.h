@@ -217,6 +217,7 @@ struct gpusim_bo *gpusim_bo_create(struct gpusim_device *gdev, u64 size, u32 fla
 int gpusim_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int gpusim_ioctl_bo_mmap_offset(struct drm_device *drm, void *data, struct drm_file *file);
 int gpusim_ioctl_bo_query(struct drm_device *drm, void *data, struct drm_file *file);
+int gpusim_ioctl_bo_madvise(struct drm_device *drm, void *data, struct drm_file *file);
 
 /* gpusim_vm.c */
 extern const struct gem_reclaim_ops gpusim_reclaim_ops;

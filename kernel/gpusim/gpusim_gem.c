@@ -146,9 +146,37 @@ int gpusim_ioctl_bo_query(struct drm_device *drm, void *data, struct drm_file *f
 	args->size = obj->size;
 	args->resident_bytes = info.resident_bytes;
 	args->flags = info.content_lost ? DRM_GPUSIM_BO_CONTENT_LOST : 0;
+	if (info.purged)
+		args->flags |= DRM_GPUSIM_BO_PURGED;
+	else if (info.madv == GEM_RECLAIM_MADV_DONTNEED)
+		args->flags |= DRM_GPUSIM_BO_DONTNEED;
 	args->create_flags = bo->base.flags;
 	args->mmap_count = info.mmap_count;
 	args->gpu_map_count = info.gpu_map_count;
 	drm_gem_object_put(obj);
+	return 0;
+}
+
+int gpusim_ioctl_bo_madvise(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_gpusim_bo_madvise *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	BUILD_BUG_ON(DRM_GPUSIM_MADV_WILLNEED != (int)GEM_RECLAIM_MADV_WILLNEED);
+	BUILD_BUG_ON(DRM_GPUSIM_MADV_DONTNEED != (int)GEM_RECLAIM_MADV_DONTNEED);
+
+	if (args->pad || (args->madv != DRM_GPUSIM_MADV_WILLNEED &&
+			  args->madv != DRM_GPUSIM_MADV_DONTNEED))
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	ret = gem_reclaim_object_madvise(&to_gpusim_bo(obj)->base, args->madv);
+	drm_gem_object_put(obj);
+	if (ret < 0)
+		return ret;
+	args->retained = ret;
 	return 0;
 }

@@ -821,6 +821,13 @@ static int gpusim_vm_bo_remap_locked(struct drm_gpuvm_bo *vm_bo)
  * the same drm_exec, bring the pages back (a swapped-out BO is read back
  * from swap, a discarded one gets zeroed pages), map them in this VM's page
  * table and clear the eviction.
+ *
+ * A purged BO (madvised DONTNEED, then reclaimed) has no pages to bring
+ * back, ever: its ranges stay unmapped in the page table and the eviction
+ * is cleared, so the VM's other BOs are validated and the job runs, and an
+ * access to the purged BO's range is a GPU fault (DRM_GPUSIM_JOB_FAULT at
+ * that address, the fence's error -EFAULT), as on a GPU whose driver tore
+ * the mapping down. Never zeroes: the BO's pages are not re-allocated.
  */
 static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *exec)
 {
@@ -837,7 +844,8 @@ static int gpusim_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *ex
 
 	gem_reclaim_object_lock(&bo->base);
 	mutex_lock(&bo->gpuva_lock);
-	ret = gpusim_vm_bo_remap_locked(vm_bo);
+	if (!gem_reclaim_object_purged(&bo->base))
+		ret = gpusim_vm_bo_remap_locked(vm_bo);
 	mutex_unlock(&bo->gpuva_lock);
 	if (!ret)
 		drm_gpuvm_bo_evict(vm_bo, false);

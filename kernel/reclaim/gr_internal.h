@@ -6,7 +6,10 @@
 #define __GR_INTERNAL_H__
 
 #include <linux/bits.h>
+#include <linux/compiler.h>
 #include <linux/ktime.h>
+
+#include <drm/gem_reclaim.h>
 
 struct gem_reclaim_object;
 struct gem_reclaim_vm;
@@ -19,7 +22,7 @@ struct mem_cgroup;
  */
 enum gr_acct_class {
 	GR_ACCT_RESIDENT,	/* backed by pages */
-	GR_ACCT_DISCARDABLE,	/* resident, unpinned, discard-on-reclaim */
+	GR_ACCT_DISCARDABLE,	/* resident, unpinned, gr_bo_discardable() */
 	GR_ACCT_SWAP_GPU,	/* resident, unpinned, other, GPU-mapped */
 	GR_ACCT_SWAP_IDLE,	/* resident, unpinned, other, not GPU-mapped */
 	GR_ACCT_SWAPPED,	/* state SWAPPED */
@@ -30,6 +33,25 @@ enum gr_acct_class {
 /* The classes some policy may take pages from. */
 #define GR_ACCT_RECLAIMABLE \
 	(BIT(GR_ACCT_DISCARDABLE) | BIT(GR_ACCT_SWAP_GPU) | BIT(GR_ACCT_SWAP_IDLE))
+
+/**
+ * gr_bo_discardable() - whether reclaim drops a BO's pages instead of
+ *	swapping them out
+ * @bo: the BO
+ *
+ * The one test of the discard mode, for both kinds: created
+ * %GEM_RECLAIM_BO_DISCARD_ON_RECLAIM, or madvised
+ * %GEM_RECLAIM_MADV_DONTNEED. &gem_reclaim_object.discardable is written
+ * with both the pages lock and the device lock held (and the BO moved
+ * between the device's lists at the same time), so the answer is stable
+ * while the caller holds either; without a lock it is a snapshot.
+ *
+ * Returns: true if the BO is discardable now.
+ */
+static inline bool gr_bo_discardable(const struct gem_reclaim_object *bo)
+{
+	return READ_ONCE(bo->discardable);
+}
 
 /* gr_shrinker.c: reclaim accounting, called by gr_object.c */
 void gr_account_locked(struct gem_reclaim_object *bo);

@@ -60,6 +60,25 @@
  *    held too, so either lock lets one read them). Innermost; nothing is
  *    allocated and no other lock is taken while it is held.
  *
+ * The discard mode of a BO (&gem_reclaim_object.discardable and
+ * &gem_reclaim_object.madv) follows the same rule as the links: written
+ * with the pages lock and then the device lock held, by
+ * gem_reclaim_object_init() (before the BO is listed) and
+ * gem_reclaim_object_madvise(), in the same critical section of the device
+ * lock that moves the BO between &gem_reclaim_device.bos and
+ * &gem_reclaim_device.bos_discard and updates their counts. So a list walk
+ * (which holds the device lock) always finds a BO on the list its mode
+ * says, and reclaim, accounting and the fdinfo status, which hold the
+ * pages lock (or read a snapshot), see one mode from start to end; every
+ * reader goes through gr_bo_discardable(). A walk that drops the device
+ * lock holds no list position across that (gr_walk_breathe() in
+ * gr_shrinker.c) and re-checks the mode under the pages lock after its
+ * trylock, so a BO madvised meanwhile is only ever taken by the policy of
+ * its current mode. &gem_reclaim_object.purged is written under the pages
+ * lock by reclaim only, and never cleared; &gem_reclaim_object.exported is
+ * set under the pages lock before an export, so an export and a
+ * DONTNEED exclude each other.
+ *
  * The counters of &gem_reclaim_device and the mmap/GPU-map counts of a BO
  * are atomics and need no lock; readers treat them as snapshots.
  *
@@ -120,6 +139,12 @@
  *   submit path marks the VM active with.
  * - The page array: valid while the pages lock is held or the BO is
  *   pinned; a driver keeps no other pointer to a page.
+ *
+ * And every way back to pages goes through
+ * gem_reclaim_object_get_pages_locked() (CPU fault, fork's inherited
+ * mappings faulting, populate, pin, vmap, dma-buf attach and sg tables,
+ * GPU map and the driver's restore), which refuses a purged BO with
+ * -EFAULT; the fault handler answers SIGBUS before it tries.
  */
 
 static const char * const gem_reclaim_state_names[GEM_RECLAIM_STATE_COUNT] = {
@@ -190,6 +215,9 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	bo->rdev = rdev;
 	bo->flags = flags;
 	bo->state = GEM_RECLAIM_UNBACKED;
+	bo->madv = GEM_RECLAIM_MADV_WILLNEED;
+	bo->discardable = flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM;
+	bo->purged = false;
 	mutex_init(&bo->pages_lock);
 	atomic_set(&bo->mmap_count, 0);
 	atomic_set(&bo->gpu_map_count, 0);
@@ -218,7 +246,7 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	}
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
-	if (flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM) {
+	if (gr_bo_discardable(bo)) {
 		list_add_tail(&bo->dev_node, &rdev->bos_discard);
 		rdev->nr_bos_discard++;
 	} else {
@@ -291,7 +319,7 @@ void gem_reclaim_object_fini(struct gem_reclaim_object *bo)
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	list_del(&bo->dev_node);
-	if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+	if (gr_bo_discardable(bo))
 		rdev->nr_bos_discard--;
 	else
 		rdev->nr_bos--;
@@ -373,16 +401,21 @@ static void gr_get_pages_failed(struct gem_reclaim_object *bo, bool swapped)
  * @bo: the object, with its pages lock held
  *
  * Allocates the backing pages if the BO is unbacked, swapped or discarded
- * (a discarded BO gets zeroed pages). The page array stays valid while the
- * pages lock is held; a caller that keeps using pages after unlocking must
- * be able to take them back through &gem_reclaim_ops.unmap_from_gpu.
+ * (a discarded BO gets zeroed pages), unless it was purged
+ * (gem_reclaim_object_madvise()): a purged BO never gets pages again. The
+ * page array stays valid while the pages lock is held; a caller that keeps
+ * using pages after unlocking must be able to take them back through
+ * &gem_reclaim_ops.unmap_from_gpu. Every way to new pages goes through
+ * here (CPU faults, populate, pin, vmap, the sg tables of GPU mapping and
+ * dma-buf export), so each of them fails for a purged BO.
  *
  * The new pages of a %GEM_RECLAIM_BO_WC BO are DMA-mapped for the GPU right
  * away (the sg table of gem_reclaim_object_get_sgt_locked()), which cleans
  * the CPU cache lines their zeroing or swap-in left behind.
  *
- * Returns: the page array, or an ERR_PTR() on allocation or DMA-mapping
- * failure (the BO is then left as it was).
+ * Returns: the page array, ERR_PTR(-EFAULT) for a purged BO, or an
+ * ERR_PTR() on allocation or DMA-mapping failure (the BO is then left as
+ * it was).
  */
 struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 {
@@ -394,6 +427,8 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 
 	lockdep_assert_held(&bo->pages_lock);
 
+	if (bo->purged)
+		return ERR_PTR(-EFAULT);
 	if (bo->pages)
 		return bo->pages;
 
@@ -694,11 +729,120 @@ void gem_reclaim_object_query(struct gem_reclaim_object *bo,
 	info->content_lost = bo->content_lost;
 	bo->content_lost = false;
 	info->pin_count = bo->pin_count;
+	info->madv = bo->madv;
+	info->purged = bo->purged;
 	gem_reclaim_object_unlock(bo);
 	info->mmap_count = atomic_read(&bo->mmap_count);
 	info->gpu_map_count = atomic_read(&bo->gpu_map_count);
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_object_query);
+
+/* Set the discard mode and move the BO to the list that goes with it. */
+static void gr_set_madv_locked(struct gem_reclaim_object *bo,
+			       enum gem_reclaim_madv madv)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	bool discardable = madv == GEM_RECLAIM_MADV_DONTNEED;
+	unsigned long irqflags;
+
+	lockdep_assert_held(&bo->pages_lock);
+	if (bo->madv == madv)
+		return;
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	bo->madv = madv;
+	if (discardable != bo->discardable) {
+		WRITE_ONCE(bo->discardable, discardable);
+		if (discardable) {
+			list_move_tail(&bo->dev_node, &rdev->bos_discard);
+			rdev->nr_bos--;
+			rdev->nr_bos_discard++;
+		} else {
+			list_move_tail(&bo->dev_node, &rdev->bos);
+			rdev->nr_bos_discard--;
+			rdev->nr_bos++;
+		}
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	/* Its pages move between the discardable and the swap classes. */
+	gr_account_locked(bo);
+}
+
+/**
+ * gem_reclaim_object_madvise() - say whether a BO's content is still needed
+ * @bo: the object, created without %GEM_RECLAIM_BO_DISCARD_ON_RECLAIM
+ * @madv: %GEM_RECLAIM_MADV_DONTNEED: reclaim may drop the pages instead
+ *	of swapping them out; %GEM_RECLAIM_MADV_WILLNEED: the content is
+ *	needed again
+ *
+ * panfrost's and msm's MADVISE. A DONTNEED BO keeps its pages and stays
+ * usable until reclaim takes it, which it does as it takes
+ * discard-on-reclaim BOs (the ``discard`` policy, or ``idle-vm-first``):
+ * only while no VM of the BO is active and the BO is not pinned or
+ * vmapped. Then the pages are dropped and the shmem file truncated, the
+ * state becomes %GEM_RECLAIM_DISCARDED and the BO is purged for good
+ * (gem_reclaim_object_purged()): it never gets pages again, so every
+ * later CPU fault gets SIGBUS, and pin, vmap, populate, sg tables and GPU
+ * mapping fail with -EFAULT. WILLNEED before that makes the BO an ordinary
+ * one again (swapped out, content preserved); WILLNEED after it changes
+ * nothing and returns 0.
+ *
+ * A BO exported as a dma-buf (its importers and the dma-buf's CPU mappings
+ * would see it vanish) cannot be made DONTNEED, and a DONTNEED BO cannot
+ * be exported (gem_reclaim_gem_prime_export()); both checks run under the
+ * pages lock, so an export and a DONTNEED never both succeed. A driver
+ * whose export does not go through gem_reclaim_gem_prime_export() is
+ * checked through &drm_gem_object.dma_buf only, which the DRM core sets
+ * after the export.
+ *
+ * Context: process context (takes the BO's pages lock, then the device
+ * lock).
+ * Returns: 1 if the content is retained (the BO was never purged), 0 if it
+ * was purged, -EINVAL for a bad @madv, a BO created
+ * %GEM_RECLAIM_BO_DISCARD_ON_RECLAIM, or DONTNEED asked for a BO that is
+ * exported (or imported).
+ */
+int gem_reclaim_object_madvise(struct gem_reclaim_object *bo,
+			       enum gem_reclaim_madv madv)
+{
+	struct drm_gem_object *obj = &bo->base;
+	int ret = 1;
+
+	if (madv != GEM_RECLAIM_MADV_WILLNEED && madv != GEM_RECLAIM_MADV_DONTNEED)
+		return -EINVAL;
+	if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+		return -EINVAL;
+
+	gem_reclaim_object_lock(bo);
+	if (bo->purged) {
+		ret = 0;
+		goto out_unlock;
+	}
+	if (madv == GEM_RECLAIM_MADV_DONTNEED &&
+	    (bo->exported || READ_ONCE(obj->dma_buf) || obj->import_attach)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	gr_set_madv_locked(bo, madv);
+out_unlock:
+	gem_reclaim_object_unlock(bo);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_madvise);
+
+/**
+ * gem_reclaim_object_purged() - whether reclaim purged a DONTNEED BO
+ * @bo: the object
+ *
+ * Once true, it stays true (see gem_reclaim_object_madvise()).
+ *
+ * Returns: true if the BO's pages were dropped while it was DONTNEED; a
+ * snapshot unless the caller holds the pages lock.
+ */
+bool gem_reclaim_object_purged(struct gem_reclaim_object *bo)
+{
+	return READ_ONCE(bo->purged);
+}
+EXPORT_SYMBOL_GPL(gem_reclaim_object_purged);
 
 /*
  * Bring a BO back with the mmap lock dropped (the fault is then retried),
@@ -731,6 +875,11 @@ static vm_fault_t gr_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 
 	gem_reclaim_object_lock(bo);
+	/* Purged: no page, ever (gem_reclaim_object_madvise()). */
+	if (bo->purged) {
+		gem_reclaim_object_unlock(bo);
+		return VM_FAULT_SIGBUS;
+	}
 	if (!bo->pages && fault_flag_allow_retry_first(vmf->flags) &&
 	    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
 		gem_reclaim_object_unlock(bo);
@@ -845,20 +994,50 @@ EXPORT_SYMBOL_GPL(gem_reclaim_gem_pin);
  * reclaimable: importers pin them while attached. A driver with its own
  * export checks calls this instead of drm_gem_prime_export().
  *
- * Returns: the dma-buf, or an ERR_PTR().
+ * A BO madvised %GEM_RECLAIM_MADV_DONTNEED, or purged, is not exported:
+ * importers would see its pages vanish. The check and the mark
+ * (&gem_reclaim_object.exported, which makes a later DONTNEED fail) are
+ * made under the BO's pages lock, as gem_reclaim_object_madvise() makes
+ * its own; the export itself runs after it, outside the lock (dma-buf
+ * export takes locks the pages lock must not nest around). A failed
+ * export clears the mark again, unless the BO has a dma-buf already.
+ *
+ * Returns: the dma-buf, ERR_PTR(-EINVAL) for a DONTNEED or purged BO, or
+ * another ERR_PTR().
  */
 struct dma_buf *gem_reclaim_gem_prime_export(struct drm_gem_object *obj, int flags)
 {
 	struct gem_reclaim_object *bo = to_gem_reclaim_object(obj);
 	struct dma_buf *dmabuf;
+	bool was_exported;
 	int ret;
 
+	gem_reclaim_object_lock(bo);
+	if (bo->madv != GEM_RECLAIM_MADV_WILLNEED || bo->purged) {
+		gem_reclaim_object_unlock(bo);
+		return ERR_PTR(-EINVAL);
+	}
+	was_exported = bo->exported;
+	WRITE_ONCE(bo->exported, true);
+	gem_reclaim_object_unlock(bo);
+
 	ret = drm_gem_create_mmap_offset(obj);
-	if (ret)
-		return ERR_PTR(ret);
+	if (ret) {
+		dmabuf = ERR_PTR(ret);
+		goto err_unmark;
+	}
 	dmabuf = drm_gem_prime_export(obj, flags);
-	if (!IS_ERR(dmabuf))
-		WRITE_ONCE(bo->exported, true);
+	if (IS_ERR(dmabuf))
+		goto err_unmark;
+	return dmabuf;
+
+err_unmark:
+	if (!was_exported) {
+		gem_reclaim_object_lock(bo);
+		if (!READ_ONCE(obj->dma_buf))
+			WRITE_ONCE(bo->exported, false);
+		gem_reclaim_object_unlock(bo);
+	}
 	return dmabuf;
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_gem_prime_export);
@@ -905,8 +1084,9 @@ EXPORT_SYMBOL_GPL(gem_reclaim_gem_vunmap);
  * reads the state without the pages lock: a snapshot.
  *
  * Returns: %DRM_GEM_OBJECT_RESIDENT while the BO has pages, plus
- * %DRM_GEM_OBJECT_PURGEABLE for a discard-on-reclaim BO reclaim may take
- * (resident and not pinned).
+ * %DRM_GEM_OBJECT_PURGEABLE for a discardable BO (created
+ * discard-on-reclaim, or madvised DONTNEED and not purged yet) reclaim may
+ * take (resident and not pinned).
  */
 enum drm_gem_object_status gem_reclaim_gem_status(struct drm_gem_object *obj)
 {
@@ -915,7 +1095,7 @@ enum drm_gem_object_status gem_reclaim_gem_status(struct drm_gem_object *obj)
 
 	if (READ_ONCE(bo->pages))
 		status |= DRM_GEM_OBJECT_RESIDENT;
-	if ((bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM) &&
+	if (gr_bo_discardable(bo) &&
 	    READ_ONCE(bo->state) == GEM_RECLAIM_RESIDENT)
 		status |= DRM_GEM_OBJECT_PURGEABLE;
 	return status;
@@ -943,7 +1123,8 @@ EXPORT_SYMBOL_GPL(gem_reclaim_gem_rss);
  * region ``memory`` (drm_show_memory_stats(), with gem_reclaim_gem_status()
  * and gem_reclaim_gem_rss() as the objects' callbacks): drm-total-memory
  * counts every BO of the file, drm-resident-memory those with pages,
- * drm-purgeable-memory the discard-on-reclaim ones reclaim may take. Then
+ * drm-purgeable-memory the discardable ones (discard-on-reclaim, or
+ * madvised DONTNEED) reclaim may take. Then
  * a ``swap`` region for the BOs swapped out by reclaim: drm-total-swap
  * (and drm-shared-swap, drm-active-swap, always 0), so that a tool sees
  * where the non-resident part of drm-total-memory is; unbacked and

@@ -11,11 +11,20 @@
  * has no list of its own: it walks the lists the core keeps anyway.
  *
  * - &gem_reclaim_device.bos and &gem_reclaim_device.bos_discard: every BO,
- *   the discard-on-reclaim ones apart. A walk takes the first entry and
+ *   the discardable ones apart (created discard-on-reclaim, or madvised
+ *   DONTNEED: gr_bo_discardable()). A walk takes the first entry and
  *   moves it to the tail, so successive passes go round the list and a BO
  *   is looked at again only after all the others; one walk looks at no
  *   more entries than the list had when it started. It lets interrupts in
  *   every GR_SCAN_LOCK_BATCH entries, holding no entry across that.
+ *   gem_reclaim_object_madvise() moves a BO from one list to the other
+ *   under the device lock, at any time, also while a walk has dropped the
+ *   lock: the walk holds no position in the list then and takes the first
+ *   entry afresh; a BO it picked before the move is checked again under
+ *   its pages lock (its mode must still be the list's) and skipped if it
+ *   moved. A BO that moves into the list being walked may be looked at
+ *   once more in that walk, one that moves out may be missed; both only
+ *   cost the walk's budget.
  * - &gem_reclaim_device.vms_idle: idle VMs, longest idle first, and for each
  *   VM its &gem_reclaim_vm.bos, the links of the BOs mapped in it (kept by
  *   gem_reclaim_object_gpu_mapped()).
@@ -38,7 +47,9 @@
  * - ``discard`` walks bos_discard and drops the pages of BOs none of whose
  *   VMs is active: GPU mappings torn down, CPU mappings zapped, the shmem
  *   pages truncated; state DISCARDED and content lost, reported once by
- *   gem_reclaim_object_query(). The next use gets zeroed pages.
+ *   gem_reclaim_object_query(). The next use of a discard-on-reclaim BO
+ *   gets zeroed pages; a DONTNEED BO is purged instead
+ *   (gem_reclaim_object_purged()), and never gets pages again.
  * - ``idle-vm-first`` walks the idle VMs longest idle first and takes the
  *   BOs of each VM that has been idle for idle_threshold_ms, before those of
  *   the next VM. A BO mapped in several VMs is taken only if they all are
@@ -178,7 +189,7 @@ static u32 gr_acct_class_locked(struct gem_reclaim_object *bo)
 	if (bo->pages) {
 		c |= BIT(GR_ACCT_RESIDENT);
 		if (!bo->pin_count) {
-			if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+			if (gr_bo_discardable(bo))
 				c |= BIT(GR_ACCT_DISCARDABLE);
 			else if (atomic_read(&bo->gpu_map_count))
 				c |= BIT(GR_ACCT_SWAP_GPU);
@@ -522,13 +533,24 @@ static bool gr_bo_resident_unpinned(struct gr_scan *scan,
 	return true;
 }
 
+/* What gr_bo_get_trylock() requires of the BO's discard mode. */
+enum gr_want_mode {
+	GR_WANT_ANY,		/* either (idle-vm-first applies both actions) */
+	GR_WANT_SWAP,		/* not discardable (a walk of bos) */
+	GR_WANT_DISCARD,	/* discardable (a walk of bos_discard) */
+};
+
 /*
  * Take a reference on a BO found under the device lock, drop the lock and
- * trylock the BO's pages lock. Returns with the lock and the reference
- * held, or false with neither (and the device lock retaken).
+ * trylock the BO's pages lock. The BO's mode may have changed while no
+ * lock was held (gem_reclaim_object_madvise() moved it to the other list):
+ * under the pages lock it is stable, and must still be @want. Returns with
+ * the lock and the reference held, or false with neither (and the device
+ * lock retaken).
  */
 static bool gr_bo_get_trylock(struct gr_scan *scan,
 			      struct gem_reclaim_object *bo,
+			      enum gr_want_mode want,
 			      unsigned long *irqflags)
 {
 	struct gem_reclaim_device *rdev = scan->rdev;
@@ -542,6 +564,10 @@ static bool gr_bo_get_trylock(struct gr_scan *scan,
 		goto err_put;
 	}
 	if (!bo->pages || bo->pin_count || bo->state != GEM_RECLAIM_RESIDENT)
+		goto err_unlock;
+	if (want == GR_WANT_SWAP && gr_bo_discardable(bo))
+		goto err_unlock;
+	if (want == GR_WANT_DISCARD && !gr_bo_discardable(bo))
 		goto err_unlock;
 	return true;
 
@@ -581,6 +607,8 @@ static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
 						 unsigned int *len)
 {
 	struct gem_reclaim_device *rdev = scan->rdev;
+	enum gr_want_mode want = list == &rdev->bos_discard ?
+				 GR_WANT_DISCARD : GR_WANT_SWAP;
 	struct gem_reclaim_object *bo;
 	unsigned long irqflags;
 
@@ -604,7 +632,7 @@ static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
 			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_ACTIVE);
 			continue;
 		}
-		if (gr_bo_get_trylock(scan, bo, &irqflags))
+		if (gr_bo_get_trylock(scan, bo, want, &irqflags))
 			return bo;
 	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
@@ -745,7 +773,7 @@ restart:
 			}
 			if (youngest != vm)
 				continue;
-			if (gr_bo_get_trylock(scan, bo, &irqflags))
+			if (gr_bo_get_trylock(scan, bo, GR_WANT_ANY, &irqflags))
 				return bo;
 			/* The lock was dropped: the VM list may have changed. */
 			goto restart;
@@ -824,8 +852,10 @@ static void gr_writeback(struct gem_reclaim_object *bo)
  * @scan: the pass
  * @bo: a BO from a select callback, locked and referenced
  *
- * Discards a discard-on-reclaim BO, swaps out any other; then unlocks the
- * BO and drops the reference.
+ * Discards a discardable BO (gr_bo_discardable(), stable under the pages
+ * lock held since the select callback), purging it if it was madvised
+ * DONTNEED; swaps out any other. Then unlocks the BO and drops the
+ * reference.
  *
  * Returns: pages freed, or -EBUSY if the BO could not be taken now.
  */
@@ -833,7 +863,7 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 {
 	struct gem_reclaim_device *rdev = scan->rdev;
 	struct drm_gem_object *obj = &bo->base;
-	bool discard = bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM;
+	bool discard = gr_bo_discardable(bo);
 	unsigned long npages = gr_bo_npages(bo);
 	long ret = -EBUSY;
 
@@ -882,6 +912,9 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 		shmem_truncate_range(file_inode(obj->filp), 0, (loff_t)-1);
 		bo->state = GEM_RECLAIM_DISCARDED;
 		bo->content_lost = true;
+		/* Final: get_pages refuses it from now on. */
+		if (bo->madv == GEM_RECLAIM_MADV_DONTNEED)
+			WRITE_ONCE(bo->purged, true);
 	} else {
 		bo->state = GEM_RECLAIM_SWAPPED;
 		if (scan->writeback)
@@ -1126,8 +1159,10 @@ static void gr_bo_snap_locked(struct gr_bo_snap *snap,
 	row->size = bo->base.size;
 	row->resident = READ_ONCE(bo->pages) ? bo->base.size : 0;
 	row->state = gem_reclaim_state_name(READ_ONCE(bo->state));
-	if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
+	if (gr_bo_discardable(bo))
 		row->flags |= GR_BO_ROW_DISCARD;
+	if (READ_ONCE(bo->purged))
+		row->flags |= GR_BO_ROW_PURGED;
 	if (bo->flags & GEM_RECLAIM_BO_NO_MMAP)
 		row->flags |= GR_BO_ROW_NO_MMAP;
 	if (READ_ONCE(bo->content_lost))

@@ -128,8 +128,9 @@ EXPORT_SYMBOL_IF_KUNIT(gr_bos_print_header);
  * @row: the columns
  *
  * The vm column is ``-`` for a BO mapped in no VM; flags are letters (d:
- * discard-on-reclaim, n: no CPU mmap, s: shared by several VMs, l: content
- * lost, x: exported), ``-`` for none.
+ * discardable, that is discard-on-reclaim or madvised DONTNEED, n: no CPU
+ * mmap, s: shared by several VMs, l: content lost, x: exported, p: purged),
+ * ``-`` for none.
  */
 void gr_bos_print_row(struct seq_file *m, const struct gr_bo_row *row)
 {
@@ -142,6 +143,7 @@ void gr_bos_print_row(struct seq_file *m, const struct gr_bo_row *row)
 		{ GR_BO_ROW_SHARED, 's' },
 		{ GR_BO_ROW_LOST, 'l' },
 		{ GR_BO_ROW_EXPORTED, 'x' },
+		{ GR_BO_ROW_PURGED, 'p' },
 	};
 	char flags[ARRAY_SIZE(letters) + 1];
 	unsigned int i, n = 0;

@@ -99,11 +99,12 @@ void gr_stats_init(struct gr_stats *st);
 void gr_stats_print(struct gr_stats *st, struct seq_file *m);
 
 /* Flags of a bos row, printed as letters (see gr_bos_print_row()). */
-#define GR_BO_ROW_DISCARD	BIT(0)	/* d: discard-on-reclaim */
+#define GR_BO_ROW_DISCARD	BIT(0)	/* d: discardable (flag or DONTNEED) */
 #define GR_BO_ROW_NO_MMAP	BIT(1)	/* n: CPU mapping not allowed */
 #define GR_BO_ROW_SHARED	BIT(2)	/* s: mapped in several VMs */
 #define GR_BO_ROW_LOST		BIT(3)	/* l: content lost, not yet queried */
 #define GR_BO_ROW_EXPORTED	BIT(4)	/* x: exported as a dma-buf */
+#define GR_BO_ROW_PURGED	BIT(5)	/* p: purged (DONTNEED, then reclaimed) */
 
 /* The vm column of a BO mapped in no VM. */
 #define GR_BO_ROW_NO_VM		(~0ULL)

@@ -56,6 +56,22 @@
  *   sizes          zero, odd, huge and out-of-range BO sizes, binds beyond
  *                  the BO, mmaps beyond the BO and at its end (DRM file and
  *                  dma-buf): the expected errno, nothing changed
+ *   madvise-purge SIZE
+ *                  a DONTNEED BO (DRM_IOCTL_GPUSIM_BO_MADVISE) reclaimed by
+ *                  a shrink request is purged: WILLNEED says retained=0,
+ *                  CPU reads SIGBUS, a GPU job on it faults, bind and
+ *                  export fail, stats and the bos file count it discarded
+ *   madvise-retain SIZE
+ *                  DONTNEED then WILLNEED before reclaim: retained=1, and a
+ *                  shrink swaps it out and every word reads back
+ *   madvise-errors export of a DONTNEED BO, DONTNEED of an exported one,
+ *                  bad madv, pad and handle, a discard-on-reclaim BO: the
+ *                  expected errno, nothing changed
+ *   madvise-race THREADS SECONDS
+ *                  threads toggling DONTNEED/WILLNEED on their BOs, reading
+ *                  them and replacing them, under a shrink hammer; every
+ *                  BO last madvised WILLNEED with retained=1 holds its
+ *                  pattern word for word
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -63,6 +79,7 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -1347,13 +1364,636 @@ static int cmd_sizes(void)
 
 /* main -------------------------------------------------------------------------- */
 
+/* madvise -------------------------------------------------------------------- */
+
+/*
+ * DRM_IOCTL_GPUSIM_BO_MADVISE with every field given. Returns 0 (and
+ * *retained) or -errno.
+ */
+static int madvise_raw(struct gpusim_dev *d, uint32_t bo, uint32_t madv, uint32_t pad,
+		       uint32_t *retained)
+{
+	struct drm_gpusim_bo_madvise m = { .handle = bo, .madv = madv, .pad = pad,
+					   .retained = 0xdeadbeef };
+
+	if (drmIoctl(d->fd, DRM_IOCTL_GPUSIM_BO_MADVISE, &m))
+		return -errno;
+	if (retained)
+		*retained = m.retained;
+	return 0;
+}
+
+/* madvise that must succeed; returns retained. */
+static uint32_t madvise_ok(struct gpusim_dev *d, uint32_t bo, uint32_t madv)
+{
+	uint32_t retained = 0;
+
+	CHECK_CALL(madvise_raw(d, bo, madv, 0, &retained));
+	if (retained > 1)
+		bad("madvise: retained=%u, not 0 or 1", retained);
+	return retained;
+}
+
+/*
+ * A CPU read of one word through a mapping that may SIGBUS (a purged BO).
+ * The jump buffer is per thread: the race threads read at the same time.
+ */
+static __thread sigjmp_buf bus_jmp;
+static __thread volatile sig_atomic_t bus_armed;
+
+static void bus_handler(int sig)
+{
+	if (!bus_armed) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	bus_armed = 0;
+	siglongjmp(bus_jmp, 1);
+}
+
+static void bus_install(void)
+{
+	struct sigaction sa = { .sa_handler = bus_handler };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Returns 0 and *out, or -1 if the read got SIGBUS. */
+static int read_word(const void *p, uint64_t *out)
+{
+	if (sigsetjmp(bus_jmp, 1))
+		return -1;
+	bus_armed = 1;
+	*out = *(const volatile uint64_t *)p;
+	bus_armed = 0;
+	return 0;
+}
+
+/* Value of a "key value" line of the reclaim stats file, or -1. */
+static long stat_read(const char *key)
+{
+	char path[600], line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*s/stats",
+		 (int)(strrchr(shrink_path, '/') - shrink_path), shrink_path);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			v = strtol(line + klen + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* drm-purgeable-memory of our DRM file's fdinfo, in bytes, or -1. */
+static long long fdinfo_purgeable(void)
+{
+	char path[64], line[256], unit[16];
+	long long v = -1, n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", dev.fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unit[0] = 0;
+		if (sscanf(line, "drm-purgeable-memory: %lld %15s", &n, unit) < 1)
+			continue;
+		v = n;
+		if (!strcmp(unit, "KiB"))
+			v <<= 10;
+		else if (!strcmp(unit, "MiB"))
+			v <<= 20;
+	}
+	fclose(f);
+	return v;
+}
+
+/* Lines of our BOs in the bos file with state @state and flag letter @flag. */
+static int bos_count(const char *state, char flag)
+{
+	char path[600], line[512], comm[64], st[32], fl[32];
+	unsigned long long id, size, res;
+	int pid, n = 0;
+	char vm[32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*s/bos",
+		 (int)(strrchr(shrink_path, '/') - shrink_path), shrink_path);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llu %31s %d %63s %llu %llu %31s %31s", &id, vm, &pid,
+			   comm, &size, &res, st, fl) != 8)
+			continue;
+		if (pid == getpid() && !strcmp(st, state) && strchr(fl, flag))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void expect_u(const char *name, uint64_t got, uint64_t want)
+{
+	printf("%s=%" PRIu64 "\n", name, got);
+	if (got != want)
+		bad("%s: %" PRIu64 ", want %" PRIu64, name, got, want);
+}
+
+/* A GPU VERIFY of a purged BO's range must fault there, never compare. */
+static void gpu_verify_faults(uint32_t vm, uint64_t va, uint64_t size, uint64_t s,
+			      const char *what)
+{
+	struct drm_gpusim_job_wait w;
+
+	CHECK_CALL(gpusim_gpu_verify(&dev, vm, va, size, s, 0, &w));
+	printf("%s_status=%s %s_fault_va=0x%" PRIx64 "\n", what,
+	       gpusim_job_status_name(w.status), what, (uint64_t)w.fault_va);
+	if (w.status != DRM_GPUSIM_JOB_FAULT || w.fault_va < va || w.fault_va >= va + size)
+		bad("%s: job %s at 0x%" PRIx64 ", want a fault in [0x%" PRIx64 ", +0x%" PRIx64 ")",
+		    what, gpusim_job_status_name(w.status), (uint64_t)w.fault_va, va, size);
+}
+
+/*
+ * madvise-purge SIZE: a DONTNEED BO with a pattern, reclaimed by a shrink
+ * request (the test sets the chain), is purged: WILLNEED says retained=0,
+ * the state is discarded with the purged flag, a CPU read of its old and of
+ * a new mapping gets SIGBUS, a GPU job on it faults (while a job on a
+ * control BO of the same VM still passes), VM_BIND and export of it fail;
+ * the stats count it as discarded and the bos file shows the p flag.
+ */
+static int cmd_madvise_purge(uint64_t size)
+{
+	uint64_t disc0, rec0, v, s2 = seed + 1;
+	struct drm_gpusim_bo_query q;
+	uint32_t vm, a, ctl, r;
+	long long purgeable;
+	void *pa, *pa2;
+	int fd;
+
+	bus_install();
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	CHECK_CALL(gpusim_bo_create(&dev, size, 0, &a));
+	CHECK_CALL(gpusim_bo_create(&dev, size, 0, &ctl));
+	CHECK_CALL(gpusim_vm_map(&dev, vm, a, 0, VA_A, size));
+	CHECK_CALL(gpusim_vm_map(&dev, vm, ctl, 0, VA_B, size));
+	CHECK_CALL(gpusim_bo_mmap(&dev, a, size, &pa));
+	gpusim_cpu_fill(pa, size, seed, 0);
+	gpu_fill(&dev, vm, VA_B, size, s2, 0, "control_fill");
+	gpu_verify(&dev, vm, VA_A, size, seed, 0, "a_before");
+
+	r = madvise_ok(&dev, a, DRM_GPUSIM_MADV_DONTNEED);
+	expect_u("dontneed_retained", r, 1);
+	q = query(&dev, a);
+	expect_u("dontneed_flag", !!(q.flags & DRM_GPUSIM_BO_DONTNEED), 1);
+	purgeable = fdinfo_purgeable();
+	printf("fdinfo_purgeable_bytes=%lld\n", purgeable);
+	if (purgeable < (long long)size)
+		bad("fdinfo: drm-purgeable-memory %lld < %" PRIu64, purgeable, size);
+	/* Still usable until reclaim takes it. */
+	check_words("a_dontneed_cpu", pa, size, seed, 0, 0);
+
+	disc0 = (uint64_t)stat_read("discard_reclaimed");
+	rec0 = (uint64_t)stat_read("discarded_bytes");
+	printf("shrink_freed=%ld\n", shrink(1000000));
+	q = query(&dev, a);
+	printf("a_state=%s a_flags=0x%x\n", gpusim_bo_state_name(q.state), q.flags);
+	expect_u("a_discarded", q.state == DRM_GPUSIM_BO_STATE_DISCARDED, 1);
+	expect_u("a_purged_flag", !!(q.flags & DRM_GPUSIM_BO_PURGED), 1);
+	expect_u("a_resident_bytes", q.resident_bytes, 0);
+	expect_u("stats_discard_reclaimed_pages",
+		 (uint64_t)stat_read("discard_reclaimed") - disc0, size / P);
+	expect_u("stats_discarded_bytes", (uint64_t)stat_read("discarded_bytes") - rec0, size);
+	expect_u("bos_discarded_purged", (uint64_t)bos_count("discarded", 'p'), 1);
+	expect_u("control_state_resident",
+		 query(&dev, ctl).state == DRM_GPUSIM_BO_STATE_RESIDENT, 1);
+
+	r = madvise_ok(&dev, a, DRM_GPUSIM_MADV_WILLNEED);
+	expect_u("willneed_retained", r, 0);
+	r = madvise_ok(&dev, a, DRM_GPUSIM_MADV_DONTNEED);
+	expect_u("dontneed_again_retained", r, 0);
+	r = madvise_ok(&dev, a, DRM_GPUSIM_MADV_WILLNEED);
+	expect_u("willneed_again_retained", r, 0);
+
+	expect_u("cpu_read_old_mapping_sigbus", read_word(pa, &v) == -1, 1);
+	expect_u("cpu_read_last_word_sigbus",
+		 read_word((char *)pa + size - 8, &v) == -1, 1);
+	CHECK_CALL(gpusim_bo_mmap(&dev, a, size, &pa2));
+	expect_u("cpu_read_new_mapping_sigbus", read_word(pa2, &v) == -1, 1);
+	gpu_verify_faults(vm, VA_A, size, seed, "gpu_verify_purged");
+	gpu_verify(&dev, vm, VA_B, size, s2, 0, "control_after");
+	expect_err("vm_bind_purged", gpusim_vm_map(&dev, vm, a, 0, VA_C, size), EFAULT, 0);
+	expect_err("export_purged",
+		   drmPrimeHandleToFD(dev.fd, a, DRM_CLOEXEC | DRM_RDWR, &fd) ? -errno : 0,
+		   EINVAL, 0);
+	q = query(&dev, a);
+	expect_u("a_still_purged", q.state == DRM_GPUSIM_BO_STATE_DISCARDED &&
+		 (q.flags & DRM_GPUSIM_BO_PURGED) && !q.resident_bytes, 1);
+	/* One more shrink: it stays purged, the counters do not move. */
+	shrink(1000000);
+	expect_u("stats_discarded_bytes_after_2nd_shrink",
+		 (uint64_t)stat_read("discarded_bytes") - rec0, size);
+
+	munmap(pa, size);
+	munmap(pa2, size);
+	CHECK_CALL(gpusim_vm_destroy(&dev, vm));
+	CHECK_CALL(gpusim_bo_close(&dev, a));
+	CHECK_CALL(gpusim_bo_close(&dev, ctl));
+	return finish();
+}
+
+/*
+ * madvise-retain SIZE: DONTNEED then WILLNEED before any reclaim: retained
+ * 1, the BO is an ordinary one again: a shrink request swaps it out (not
+ * purged), and the CPU and the GPU read back every word.
+ */
+static int cmd_madvise_retain(uint64_t size)
+{
+	struct drm_gpusim_bo_query q;
+	uint32_t vm, a, r;
+	long long purgeable;
+	void *pa;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	CHECK_CALL(gpusim_bo_create(&dev, size, 0, &a));
+	CHECK_CALL(gpusim_vm_map(&dev, vm, a, 0, VA_A, size));
+	CHECK_CALL(gpusim_bo_mmap(&dev, a, size, &pa));
+	gpusim_cpu_fill(pa, size, seed, 0);
+
+	expect_u("dontneed_retained", madvise_ok(&dev, a, DRM_GPUSIM_MADV_DONTNEED), 1);
+	r = madvise_ok(&dev, a, DRM_GPUSIM_MADV_WILLNEED);
+	expect_u("willneed_retained", r, 1);
+	q = query(&dev, a);
+	expect_u("flags_dontneed_or_purged",
+		 q.flags & (DRM_GPUSIM_BO_DONTNEED | DRM_GPUSIM_BO_PURGED), 0);
+	purgeable = fdinfo_purgeable();
+	printf("fdinfo_purgeable_bytes=%lld\n", purgeable);
+	if (purgeable != 0)
+		bad("fdinfo: drm-purgeable-memory %lld after WILLNEED", purgeable);
+
+	printf("shrink_freed=%ld\n", shrink(1000000));
+	q = query(&dev, a);
+	printf("a_state=%s a_flags=0x%x\n", gpusim_bo_state_name(q.state), q.flags);
+	/* Else the run proves nothing. */
+	expect_u("a_swapped", q.state == DRM_GPUSIM_BO_STATE_SWAPPED, 1);
+	expect_u("a_not_purged", q.flags & (DRM_GPUSIM_BO_PURGED | DRM_GPUSIM_BO_CONTENT_LOST), 0);
+	check_words("a_cpu_after_swap", pa, size, seed, 0, 0);
+	gpu_verify(&dev, vm, VA_A, size, seed, 0, "a_gpu_after_swap");
+	/* And again, the GPU faulting it back this time. */
+	printf("shrink2_freed=%ld\n", shrink(1000000));
+	expect_u("a_swapped_2", query(&dev, a).state == DRM_GPUSIM_BO_STATE_SWAPPED, 1);
+	gpu_verify(&dev, vm, VA_A, size, seed, 0, "a_gpu_after_swap_2");
+	check_words("a_cpu_after_swap_2", pa, size, seed, 0, 0);
+	expect_u("willneed_end_retained", madvise_ok(&dev, a, DRM_GPUSIM_MADV_WILLNEED), 1);
+
+	munmap(pa, size);
+	CHECK_CALL(gpusim_vm_destroy(&dev, vm));
+	CHECK_CALL(gpusim_bo_close(&dev, a));
+	return finish();
+}
+
+/*
+ * madvise-errors: export of a DONTNEED BO fails, DONTNEED of an exported
+ * (or re-imported) BO fails, a discard-on-reclaim BO takes no madvise, bad
+ * madv, pad and handle give EINVAL, EINVAL, ENOENT; none of them changes
+ * the BO (still WILLNEED: a shrink swaps it out and it reads back).
+ */
+static int cmd_madvise_errors(void)
+{
+	uint32_t vm, a, x, disc, imp, r = 7;
+	struct drm_gpusim_bo_query q;
+	uint64_t size = 16 * P;
+	void *pa, *px;
+	int fd;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	CHECK_CALL(gpusim_bo_create(&dev, size, 0, &a));
+	CHECK_CALL(gpusim_bo_create(&dev, size, 0, &x));
+	CHECK_CALL(gpusim_bo_create(&dev, size, DRM_GPUSIM_BO_DISCARD_ON_RECLAIM, &disc));
+	CHECK_CALL(gpusim_bo_mmap(&dev, a, size, &pa));
+	CHECK_CALL(gpusim_bo_mmap(&dev, x, size, &px));
+	gpusim_cpu_fill(pa, size, seed, 0);
+	gpusim_cpu_fill(px, size, seed + 1, 0);
+
+	/* A DONTNEED BO is not exported... */
+	expect_u("a_dontneed_retained", madvise_ok(&dev, a, DRM_GPUSIM_MADV_DONTNEED), 1);
+	expect_err("export_dontneed",
+		   drmPrimeHandleToFD(dev.fd, a, DRM_CLOEXEC | DRM_RDWR, &fd) ? -errno : 0,
+		   EINVAL, 0);
+	/* ...until WILLNEED again. */
+	expect_u("a_willneed_retained", madvise_ok(&dev, a, DRM_GPUSIM_MADV_WILLNEED), 1);
+	fd = export_bo(&dev, a);
+	expect_err("dontneed_exported", madvise_raw(&dev, a, DRM_GPUSIM_MADV_DONTNEED, 0, &r),
+		   EINVAL, 0);
+	expect_u("dontneed_exported_retained_untouched", r, 7);
+	/* The import of our own dma-buf is the same BO. */
+	if (drmPrimeFDToHandle(dev.fd, fd, &imp))
+		die("prime_fd_to_handle", -errno);
+	expect_err("dontneed_imported", madvise_raw(&dev, imp, DRM_GPUSIM_MADV_DONTNEED, 0, NULL),
+		   EINVAL, 0);
+	close(fd);
+	expect_err("dontneed_after_dmabuf_closed",
+		   madvise_raw(&dev, a, DRM_GPUSIM_MADV_DONTNEED, 0, NULL), EINVAL, 0);
+	expect_u("exported_willneed_ok", madvise_ok(&dev, a, DRM_GPUSIM_MADV_WILLNEED), 1);
+
+	expect_err("madv_2", madvise_raw(&dev, x, 2, 0, NULL), EINVAL, 0);
+	expect_err("madv_u32_max", madvise_raw(&dev, x, UINT32_MAX, 0, NULL), EINVAL, 0);
+	expect_err("pad_1", madvise_raw(&dev, x, DRM_GPUSIM_MADV_DONTNEED, 1, NULL), EINVAL, 0);
+	expect_err("pad_high", madvise_raw(&dev, x, DRM_GPUSIM_MADV_DONTNEED, 0x80000000u, NULL),
+		   EINVAL, 0);
+	expect_err("handle_0", madvise_raw(&dev, 0, DRM_GPUSIM_MADV_DONTNEED, 0, NULL), ENOENT, 0);
+	expect_err("handle_bad", madvise_raw(&dev, x + 1000, DRM_GPUSIM_MADV_DONTNEED, 0, NULL),
+		   ENOENT, 0);
+	expect_err("discard_bo_dontneed",
+		   madvise_raw(&dev, disc, DRM_GPUSIM_MADV_DONTNEED, 0, NULL), EINVAL, 0);
+	expect_err("discard_bo_willneed",
+		   madvise_raw(&dev, disc, DRM_GPUSIM_MADV_WILLNEED, 0, NULL), EINVAL, 0);
+	expect_u("x_flags_after_errors",
+		 query(&dev, x).flags & (DRM_GPUSIM_BO_DONTNEED | DRM_GPUSIM_BO_PURGED), 0);
+
+	/* Nothing changed: both are swapped out, not purged, and intact. */
+	printf("shrink_freed=%ld\n", shrink(1000000));
+	q = query(&dev, a);
+	expect_u("a_swapped", q.state == DRM_GPUSIM_BO_STATE_SWAPPED &&
+		 !(q.flags & DRM_GPUSIM_BO_PURGED), 1);
+	q = query(&dev, x);
+	expect_u("x_swapped", q.state == DRM_GPUSIM_BO_STATE_SWAPPED &&
+		 !(q.flags & DRM_GPUSIM_BO_PURGED), 1);
+	check_words("a_after", pa, size, seed, 0, 0);
+	check_words("x_after", px, size, seed + 1, 0, 0);
+
+	munmap(pa, size);
+	munmap(px, size);
+	CHECK_CALL(gpusim_vm_destroy(&dev, vm));
+	CHECK_CALL(gpusim_bo_close(&dev, imp == a ? x : imp));
+	if (imp != a)
+		CHECK_CALL(gpusim_bo_close(&dev, x));
+	CHECK_CALL(gpusim_bo_close(&dev, a));
+	CHECK_CALL(gpusim_bo_close(&dev, disc));
+	return finish();
+}
+
+/*
+ * madvise-race THREADS SECONDS: each thread keeps BOS_PER_THREAD BOs (each
+ * with its own pattern, mapped in the thread's VM and mmapped) and, at
+ * random, madvises them DONTNEED or WILLNEED, reads them through the CPU
+ * or the GPU, or closes one and creates a new one, while a shrink hammer
+ * runs. While a BO is DONTNEED a read sees its pattern or fails (SIGBUS,
+ * GPU fault), never anything else; a WILLNEED that says retained=0 must
+ * find the BO purged (and the BO is replaced); a BO whose last madvise
+ * said WILLNEED, retained=1, is checked word for word, CPU and GPU, at
+ * random times and at the end.
+ */
+#define BOS_PER_THREAD	6
+#define RACE_BO_MAX	(16 * P)
+
+struct race_bo {
+	uint32_t bo;
+	uint64_t size, seed, va;
+	void *p;
+	int dontneed;
+};
+
+struct race_thread {
+	int idx;
+	double secs;
+	uint32_t vm;
+	uint64_t rs;
+	struct race_bo b[BOS_PER_THREAD];
+	long madvs, purged, retained_dontneed, checks, sigbus, gpu_faults, recreated;
+};
+
+static void race_bo_new(struct race_thread *t, int i)
+{
+	struct race_bo *b = &t->b[i];
+
+	b->size = (1 + rnd(&t->rs) % (RACE_BO_MAX / P)) * P;
+	b->seed = rnd(&t->rs);
+	b->va = VA_A + ((uint64_t)t->idx * BOS_PER_THREAD + (uint64_t)i) * RACE_BO_MAX;
+	b->dontneed = 0;
+	CHECK_CALL(gpusim_bo_create(&dev, b->size, 0, &b->bo));
+	CHECK_CALL(gpusim_vm_map(&dev, t->vm, b->bo, 0, b->va, b->size));
+	CHECK_CALL(gpusim_bo_mmap(&dev, b->bo, b->size, &b->p));
+	if (rnd(&t->rs) & 1)
+		gpusim_cpu_fill(b->p, b->size, b->seed, 0);
+	else
+		gpu_fill(&dev, t->vm, b->va, b->size, b->seed, 0, "race_fill");
+}
+
+static void race_bo_free(struct race_thread *t, int i)
+{
+	struct race_bo *b = &t->b[i];
+
+	munmap(b->p, b->size);
+	CHECK_CALL(gpusim_vm_unmap(&dev, t->vm, b->va, b->size));
+	CHECK_CALL(gpusim_bo_close(&dev, b->bo));
+}
+
+/* Full check of a BO that must hold its pattern. */
+static void race_check_full(struct race_thread *t, int i, const char *tag)
+{
+	struct race_bo *b = &t->b[i];
+	char what[96];
+	uint64_t first;
+
+	snprintf(what, sizeof(what), "%s_t%d_bo%u", tag, t->idx, b->bo);
+	t->checks++;
+	if (gpusim_cpu_verify(b->p, b->size, b->seed, 0, &first))
+		check_words(what, b->p, b->size, b->seed, 0, 0);
+	gpu_verify(&dev, t->vm, b->va, b->size, b->seed, 0, what);
+}
+
+/* A read of a DONTNEED BO: its pattern, or SIGBUS / GPU fault once purged. */
+static void race_check_dontneed(struct race_thread *t, int i)
+{
+	struct race_bo *b = &t->b[i];
+	struct drm_gpusim_job_wait w;
+	uint64_t off = (rnd(&t->rs) % (b->size / 8)) * 8, v;
+
+	if (rnd(&t->rs) & 1) {
+		if (read_word((char *)b->p + off, &v)) {
+			t->sigbus++;
+			return;
+		}
+		if (v != gpusim_pattern(b->seed, off / 8))
+			bad("race t%d bo%u: DONTNEED CPU read at 0x%" PRIx64 " got 0x%" PRIx64
+			    ", want 0x%" PRIx64 " or SIGBUS", t->idx, b->bo, off, v,
+			    (uint64_t)gpusim_pattern(b->seed, off / 8));
+		return;
+	}
+	CHECK_CALL(gpusim_gpu_verify(&dev, t->vm, b->va, b->size, b->seed, 0, &w));
+	if (w.status == DRM_GPUSIM_JOB_FAULT && w.fault_va >= b->va &&
+	    w.fault_va < b->va + b->size) {
+		t->gpu_faults++;
+		return;
+	}
+	if (w.status != DRM_GPUSIM_JOB_DONE)
+		bad("race t%d bo%u: DONTNEED GPU verify %s at 0x%" PRIx64 " (actual 0x%" PRIx64
+		    "), want done or a fault", t->idx, b->bo, gpusim_job_status_name(w.status),
+		    (uint64_t)w.fault_va, (uint64_t)w.actual);
+}
+
+static void race_willneed(struct race_thread *t, int i)
+{
+	struct race_bo *b = &t->b[i];
+	struct drm_gpusim_bo_query q;
+	uint32_t r = madvise_ok(&dev, b->bo, DRM_GPUSIM_MADV_WILLNEED);
+
+	t->madvs++;
+	if (r) {
+		if (b->dontneed)
+			t->retained_dontneed++;
+		b->dontneed = 0;
+		if (rnd(&t->rs) % 4 == 0)
+			race_check_full(t, i, "race_retained");
+		return;
+	}
+	if (!b->dontneed)
+		bad("race t%d bo%u: WILLNEED BO purged", t->idx, b->bo);
+	q = query(&dev, b->bo);
+	if (q.state != DRM_GPUSIM_BO_STATE_DISCARDED || !(q.flags & DRM_GPUSIM_BO_PURGED) ||
+	    q.resident_bytes)
+		bad("race t%d bo%u: retained=0 but state %s flags 0x%x resident %" PRIu64,
+		    t->idx, b->bo, gpusim_bo_state_name(q.state), q.flags,
+		    (uint64_t)q.resident_bytes);
+	t->purged++;
+	race_bo_free(t, i);
+	race_bo_new(t, i);
+	t->recreated++;
+}
+
+static void *race_fn(void *arg)
+{
+	struct race_thread *t = arg;
+	uint64_t end = gpusim_now_ns() + (uint64_t)(t->secs * 1e9);
+	int i;
+
+	for (i = 0; i < BOS_PER_THREAD; i++)
+		race_bo_new(t, i);
+	while (gpusim_now_ns() < end && atomic_load(&failures) == 0) {
+		i = (int)(rnd(&t->rs) % BOS_PER_THREAD);
+		switch (rnd(&t->rs) % 8) {
+		case 0:
+		case 1:
+			if (madvise_ok(&dev, t->b[i].bo, DRM_GPUSIM_MADV_DONTNEED) == 0 &&
+			    !t->b[i].dontneed)
+				bad("race t%d bo%u: DONTNEED of a WILLNEED BO said purged",
+				    t->idx, t->b[i].bo);
+			t->b[i].dontneed = 1;
+			t->madvs++;
+			break;
+		case 2:
+		case 3:
+			race_willneed(t, i);
+			break;
+		case 4:
+		case 5:
+			if (t->b[i].dontneed)
+				race_check_dontneed(t, i);
+			else
+				race_check_full(t, i, "race_willneed");
+			break;
+		case 6:
+			/* Idle a little so that reclaim finds the VM idle. */
+			usleep(500 + rnd(&t->rs) % 2000);
+			break;
+		default:
+			race_bo_free(t, i);
+			race_bo_new(t, i);
+			t->recreated++;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int cmd_madvise_race(int nthreads, double secs)
+{
+	struct race_thread *t;
+	long purged = 0, retained = 0, checks = 0, sigbus = 0, faults = 0, madvs = 0;
+	int i, j;
+
+	if (nthreads < 1 || nthreads > 16)
+		fail("bad_thread_count");
+	bus_install();
+	t = calloc((size_t)nthreads, sizeof(*t));
+	if (!t)
+		die("calloc", -ENOMEM);
+	hammer_start();
+	for (i = 0; i < nthreads; i++) {
+		t[i].idx = i;
+		t[i].secs = secs;
+		t[i].rs = seed + 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
+		CHECK_CALL(gpusim_vm_create(&dev, &t[i].vm));
+	}
+	{
+		pthread_t tid[16];
+
+		for (i = 0; i < nthreads; i++)
+			if (pthread_create(&tid[i], NULL, race_fn, &t[i]))
+				die("pthread_create", -EAGAIN);
+		for (i = 0; i < nthreads; i++)
+			pthread_join(tid[i], NULL);
+	}
+	hammer_end();
+
+	/*
+	 * The end: every BO whose last madvise was WILLNEED (retained=1, or
+	 * never madvised) holds its pattern word for word; every DONTNEED BO
+	 * is either intact (WILLNEED says retained=1, then checked) or purged.
+	 */
+	printf("final_shrink_freed=%ld\n", shrink(1000000));
+	for (i = 0; i < nthreads; i++) {
+		for (j = 0; j < BOS_PER_THREAD; j++) {
+			if (!t[i].b[j].dontneed) {
+				struct drm_gpusim_bo_query q = query(&dev, t[i].b[j].bo);
+
+				if (q.flags & (DRM_GPUSIM_BO_PURGED | DRM_GPUSIM_BO_DONTNEED))
+					bad("final t%d bo%u: WILLNEED BO has flags 0x%x", i,
+					    t[i].b[j].bo, q.flags);
+				race_check_full(&t[i], j, "final");
+			} else {
+				race_willneed(&t[i], j);
+				if (!t[i].b[j].dontneed)
+					race_check_full(&t[i], j, "final_retained");
+			}
+			race_bo_free(&t[i], j);
+		}
+		purged += t[i].purged;
+		retained += t[i].retained_dontneed;
+		checks += t[i].checks;
+		sigbus += t[i].sigbus;
+		faults += t[i].gpu_faults;
+		madvs += t[i].madvs;
+		CHECK_CALL(gpusim_vm_destroy(&dev, t[i].vm));
+	}
+	printf("threads=%d madvises=%ld purged=%ld retained_after_dontneed=%ld full_checks=%ld"
+	       " dontneed_sigbus=%ld dontneed_gpu_faults=%ld\n", nthreads, madvs, purged,
+	       retained, checks, sigbus, faults);
+	/* Else the run proves nothing. */
+	if (!atomic_load(&failures) && (!purged || !retained))
+		bad("race: purged=%ld retained_after_dontneed=%ld, want both > 0", purged,
+		    retained);
+	free(t);
+	return finish();
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: gpusim-hostile [-d NODE] [-s SEED] COMMAND [ARGS]\n"
 		"commands: dmabuf-mmap SIZE VICTIMS [swapout|discard|both] | fork SIZE |\n"
 		"          churn THREADS SECONDS [MAXSIZE [LIVE]] | unmap-during-scan SECONDS |\n"
-		"          share SIZE | bind-storm SECONDS | sizes\n");
+		"          share SIZE | bind-storm SECONDS | sizes | madvise-purge SIZE |\n"
+		"          madvise-retain SIZE | madvise-errors | madvise-race THREADS SECONDS\n");
 	exit(EXIT_USAGE);
 }
 
@@ -1416,6 +2056,14 @@ int main(int argc, char **argv)
 		ret = cmd_bind_storm(parse_secs(argv[0]));
 	else if (!strcmp(cmd, "sizes"))
 		ret = cmd_sizes();
+	else if (!strcmp(cmd, "madvise-purge") && argc >= 1)
+		ret = cmd_madvise_purge(parse_size(argv[0]));
+	else if (!strcmp(cmd, "madvise-retain") && argc >= 1)
+		ret = cmd_madvise_retain(parse_size(argv[0]));
+	else if (!strcmp(cmd, "madvise-errors"))
+		ret = cmd_madvise_errors();
+	else if (!strcmp(cmd, "madvise-race") && argc >= 2)
+		ret = cmd_madvise_race(atoi(argv[0]), parse_secs(argv[1]));
 	else
 		usage();
 	return ret;

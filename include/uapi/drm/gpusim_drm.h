@@ -13,7 +13,7 @@
  * flags, bad alignment, out-of-range address), ENOENT (unknown handle, VM
  * or job), EEXIST (VA range already mapped), EOVERFLOW (arithmetic
  * overflow), E2BIG (too large), EPERM (mmap of a NO_MMAP BO), EBUSY (too
- * many jobs outstanding), ENOMEM.
+ * many jobs outstanding), EFAULT (VM_BIND of a purged BO), ENOMEM.
  */
 #ifndef _GPUSIM_DRM_H_
 #define _GPUSIM_DRM_H_
@@ -50,6 +50,7 @@ extern "C" {
 #define DRM_GPUSIM_VM_BIND		0x06
 #define DRM_GPUSIM_SUBMIT		0x07
 #define DRM_GPUSIM_JOB_WAIT		0x08
+#define DRM_GPUSIM_BO_MADVISE		0x09
 
 /**
  * struct drm_gpusim_vm_create - create a VM
@@ -152,6 +153,10 @@ enum drm_gpusim_bo_state {
 
 /* Content was discarded since the previous query (reading clears it). */
 #define DRM_GPUSIM_BO_CONTENT_LOST		(1 << 0)
+/* Madvised DONTNEED (DRM_IOCTL_GPUSIM_BO_MADVISE) and not purged. */
+#define DRM_GPUSIM_BO_DONTNEED			(1 << 1)
+/* Purged: reclaimed while DONTNEED; final (see struct drm_gpusim_bo_madvise). */
+#define DRM_GPUSIM_BO_PURGED			(1 << 2)
 
 /**
  * struct drm_gpusim_bo_query - BO state
@@ -159,7 +164,8 @@ enum drm_gpusim_bo_state {
  * @state: out, enum drm_gpusim_bo_state
  * @size: out, size in bytes
  * @resident_bytes: out, bytes backed by memory
- * @flags: out, DRM_GPUSIM_BO_CONTENT_LOST
+ * @flags: out, DRM_GPUSIM_BO_CONTENT_LOST, DRM_GPUSIM_BO_DONTNEED,
+ *	DRM_GPUSIM_BO_PURGED
  * @create_flags: out, the DRM_GPUSIM_BO_* flags given at creation, plus
  *	DRM_GPUSIM_BO_WC if the BO was created write-combined
  * @mmap_count: out, CPU mappings
@@ -174,6 +180,37 @@ struct drm_gpusim_bo_query {
 	__u32 create_flags;
 	__u32 mmap_count;
 	__u32 gpu_map_count;
+};
+
+#define DRM_GPUSIM_MADV_WILLNEED	0
+#define DRM_GPUSIM_MADV_DONTNEED	1
+
+/**
+ * struct drm_gpusim_bo_madvise - say whether a BO's content is still needed
+ * @handle: the BO
+ * @madv: DRM_GPUSIM_MADV_DONTNEED: reclaim may drop the BO's pages instead
+ *	of swapping them out (when no VM of the BO is active);
+ *	DRM_GPUSIM_MADV_WILLNEED: the content is needed again
+ * @retained: out, 1 if the content was kept, 0 if the BO was purged
+ * @pad: must be 0
+ *
+ * panfrost's and msm's MADVISE. Once reclaim has dropped the pages of a
+ * DONTNEED BO, the BO is purged for good (DRM_GPUSIM_BO_PURGED,
+ * state DISCARDED): WILLNEED then returns @retained 0, a CPU access through
+ * an mmap gets SIGBUS, VM_BIND of it fails with EFAULT and a job touching
+ * one of its GPU mappings ends with DRM_GPUSIM_JOB_FAULT at that address.
+ * The only use left for a purged BO is to close it.
+ *
+ * EINVAL: @madv not 0 or 1, @pad not 0, a DRM_GPUSIM_BO_DISCARD_ON_RECLAIM
+ * BO, or DONTNEED for a BO that was exported as a dma-buf (and a DONTNEED
+ * BO can not be exported: EINVAL from the prime ioctl). ENOENT: bad
+ * handle. Nothing changes on error.
+ */
+struct drm_gpusim_bo_madvise {
+	__u32 handle;
+	__u32 madv;
+	__u32 retained;
+	__u32 pad;
 };
 
 #define DRM_GPUSIM_BIND_MAP		0
@@ -327,6 +364,8 @@ struct drm_gpusim_job_wait {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_GPUSIM_SUBMIT, struct drm_gpusim_submit)
 #define DRM_IOCTL_GPUSIM_JOB_WAIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_GPUSIM_JOB_WAIT, struct drm_gpusim_job_wait)
+#define DRM_IOCTL_GPUSIM_BO_MADVISE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_GPUSIM_BO_MADVISE, struct drm_gpusim_bo_madvise)
 
 /**
  * gpusim_pattern() - the FILL/VERIFY pattern word
