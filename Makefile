@@ -130,7 +130,7 @@ daemon-arm64: build/kver
 	@packaging/daemon-arm64
 
 panthor-arm64: build/kver
-	@scripts/deps --with gcc-aarch64-linux-gnu
+	@scripts/deps --with gcc-aarch64-linux-gnu --with libdrm-dev:arm64 --with file
 	@packaging/panthor-arm64
 
 clean:
