@@ -144,7 +144,9 @@ struct gem_reclaim_device {
 	/**
 	 * @lock: protects @bos, @vms_active, @vms_idle and, for every VM of
 	 * this device, &gem_reclaim_vm.active_jobs, &gem_reclaim_vm.idle_since
-	 * and &gem_reclaim_vm.lru_node. A spinlock taken with interrupts
+	 * and &gem_reclaim_vm.lru_node; with the BO's pages lock (taken
+	 * first), a BO's &gem_reclaim_object.madv and
+	 * &gem_reclaim_object.discardable, which decide its list. A spinlock taken with interrupts
 	 * disabled, because job completion may run from a fence callback.
 	 * Innermost lock: nothing else is taken while it is held.
 	 */

@@ -88,6 +88,12 @@
  *    reference is dropped after the BO's pages lock.
  * 3. &gem_reclaim_object.pages_lock, by mutex_trylock() only: a task
  *    allocating pages for a BO holds it and may be the one reclaiming.
+ *    Under it the BO's discard mode (gr_bo_discardable(), changed by
+ *    gem_reclaim_object_madvise() with this lock and the device lock held)
+ *    is stable: a list walk re-checks it against the list it took the BO
+ *    from, and gr_bo_reclaim() reads it once and purges a DONTNEED BO
+ *    before the lock is dropped, so a WILLNEED either comes first (the BO
+ *    is swapped out) or finds the BO purged (retained 0).
  * 4. In &gem_reclaim_ops.unmap_from_gpu, the driver's GPU VM locks, by
  *    trylock only (gpusim: the gpuva lock, the BO's and the VM's dma_resv);
  *    -EBUSY (or -EAGAIN for an active VM) makes reclaim skip the BO. No
