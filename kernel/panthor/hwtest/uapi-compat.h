@@ -5,7 +5,7 @@
  *
  * The program builds against the PATCHED include/uapi/drm/panthor_drm.h
  * that `kernel/panthor/build -e` produces (build/panthor/src/...). The
- * series is being reworked to this uAPI:
+ * series has this uAPI since its 12-patch version (patches 0009, 0010):
  *
  *  - DRM_PANTHOR_BO_QUERY_INFO = 0x10 with upstream's
  *    struct drm_panthor_bo_query_info { handle, extra_flags, create_flags,
@@ -15,7 +15,7 @@
  *    { handle, madv, retained, pad }, DRM_PANTHOR_BO_MADV_WILLNEED = 0,
  *    DRM_PANTHOR_BO_MADV_DONTNEED = 1.
  *
- * Headers of the series before that rework have an older
+ * Headers of the series before that version (8 patches) have an older
  * struct drm_panthor_bo_query_info (a different layout, at 0x20) and give
  * bit 1 of the BO flags another meaning, so the query and the flag are
  * defined here under our own names (hwt_*) with exactly the values above,
