@@ -7,6 +7,7 @@
 
 #include <linux/bits.h>
 #include <linux/compiler.h>
+#include <linux/bug.h>
 #include <linux/ktime.h>
 
 #include <drm/gem_reclaim.h>
@@ -52,6 +53,18 @@ static inline bool gr_bo_discardable(const struct gem_reclaim_object *bo)
 {
 	return READ_ONCE(bo->discardable);
 }
+
+/*
+ * A driver may embed a gem_reclaim_object it never initialises: panthor's
+ * imported dma-bufs are plain GEM objects inside the same structure. Each
+ * exported function a driver calls with a BO checks for that first, so a
+ * driver path that forgot its own check warns and fails instead of
+ * dereferencing a NULL device or taking a lock that was never initialised.
+ */
+#define gr_bo_uninit(bo)						\
+	WARN_ONCE(!(bo)->rdev,						\
+		  "gem_reclaim: %s() on an object gem_reclaim_object_init() never set up\n", \
+		  __func__)
 
 /* gr_shrinker.c: reclaim accounting, called by gr_object.c */
 void gr_account_locked(struct gem_reclaim_object *bo);

@@ -281,6 +281,9 @@ int gem_reclaim_object_set_owner(struct gem_reclaim_object *bo,
 	unsigned long irqflags;
 	int ret = 0;
 
+	if (gr_bo_uninit(bo))
+		return -EINVAL;
+
 	gem_reclaim_object_lock(bo);
 	if (bo->pages || bo->state != GEM_RECLAIM_UNBACKED) {
 		ret = -EBUSY;
@@ -425,6 +428,8 @@ struct page **gem_reclaim_object_get_pages_locked(struct gem_reclaim_object *bo)
 	ktime_t start = 0;
 	int ret;
 
+	if (gr_bo_uninit(bo))
+		return ERR_PTR(-EINVAL);
 	lockdep_assert_held(&bo->pages_lock);
 
 	if (bo->purged)
@@ -501,6 +506,8 @@ struct sg_table *gem_reclaim_object_get_sgt_locked(struct gem_reclaim_object *bo
 	struct page **pages;
 	int ret;
 
+	if (gr_bo_uninit(bo))
+		return ERR_PTR(-EINVAL);
 	lockdep_assert_held(&bo->pages_lock);
 
 	pages = gem_reclaim_object_get_pages_locked(bo);
@@ -541,6 +548,9 @@ void gr_sgt_release_locked(struct gem_reclaim_object *bo)
 int gem_reclaim_object_populate(struct gem_reclaim_object *bo)
 {
 	struct page **pages;
+
+	if (gr_bo_uninit(bo))
+		return -EINVAL;
 
 	gem_reclaim_object_lock(bo);
 	pages = gem_reclaim_object_get_pages_locked(bo);
@@ -585,6 +595,9 @@ int gem_reclaim_object_pin(struct gem_reclaim_object *bo)
 {
 	int ret;
 
+	if (gr_bo_uninit(bo))
+		return -EINVAL;
+
 	gem_reclaim_object_lock(bo);
 	ret = gr_pin_locked(bo);
 	gem_reclaim_object_unlock(bo);
@@ -598,6 +611,9 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_pin);
  */
 void gem_reclaim_object_unpin(struct gem_reclaim_object *bo)
 {
+	if (gr_bo_uninit(bo))
+		return;
+
 	gem_reclaim_object_lock(bo);
 	gr_unpin_locked(bo);
 	gem_reclaim_object_unlock(bo);
@@ -617,6 +633,9 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_unpin);
 int gem_reclaim_object_vmap(struct gem_reclaim_object *bo, struct iosys_map *map)
 {
 	int ret;
+
+	if (gr_bo_uninit(bo))
+		return -EINVAL;
 
 	gem_reclaim_object_lock(bo);
 	if (bo->vmap_count) {
@@ -654,6 +673,9 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_vmap);
  */
 void gem_reclaim_object_vunmap(struct gem_reclaim_object *bo, struct iosys_map *map)
 {
+	if (gr_bo_uninit(bo))
+		return;
+
 	gem_reclaim_object_lock(bo);
 	if (drm_WARN_ON(bo->rdev->drm, !bo->vmap_count))
 		goto out_unlock;
@@ -689,8 +711,12 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_vunmap);
 void gem_reclaim_object_gpu_mapped(struct gem_reclaim_object *bo,
 				   struct gem_reclaim_vm *vm, int delta)
 {
-	int v = atomic_add_return(delta, &bo->gpu_map_count);
+	int v;
 
+	if (gr_bo_uninit(bo))
+		return;
+
+	v = atomic_add_return(delta, &bo->gpu_map_count);
 	lockdep_assert_held(&bo->pages_lock);
 	if (delta > 0)
 		might_sleep();
@@ -723,6 +749,11 @@ EXPORT_SYMBOL_GPL(gem_reclaim_object_state);
 void gem_reclaim_object_query(struct gem_reclaim_object *bo,
 			      struct gem_reclaim_bo_info *info)
 {
+	if (gr_bo_uninit(bo)) {
+		memset(info, 0, sizeof(*info));
+		return;
+	}
+
 	gem_reclaim_object_lock(bo);
 	info->state = bo->state;
 	info->resident_bytes = bo->pages ? bo->base.size : 0;
@@ -807,6 +838,8 @@ int gem_reclaim_object_madvise(struct gem_reclaim_object *bo,
 	struct drm_gem_object *obj = &bo->base;
 	int ret = 1;
 
+	if (gr_bo_uninit(bo))
+		return -EINVAL;
 	if (madv != GEM_RECLAIM_MADV_WILLNEED && madv != GEM_RECLAIM_MADV_DONTNEED)
 		return -EINVAL;
 	if (bo->flags & GEM_RECLAIM_BO_DISCARD_ON_RECLAIM)
