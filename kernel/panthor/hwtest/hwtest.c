@@ -508,6 +508,7 @@ static uint32_t put_prog(struct bo *cs, uint64_t off, struct cs_buf *p)
 
 	if (p->overflow || off + bytes > cs->size) {
 		free(p->ins);
+		memset(p, 0, sizeof(*p));
 		return 0;
 	}
 	memcpy((char *)cs->map + off, p->ins, bytes);
@@ -793,6 +794,50 @@ static bool need_swap(void)
 	return true;
 }
 
+/* ------------------------------------------------------------------ */
+
+/*
+ * What three cases start from: src filled with the case's pattern, dst and
+ * copy zeroed, and a CS BO holding two programs, src -> dst at offset 0
+ * (@l1 bytes) and dst -> copy at 4096 (@l2 bytes).
+ */
+struct copy_chain {
+	struct bo *src, *dst, *cpy, *cs;
+	uint32_t l1, l2;
+};
+
+static int copy_chain_new(struct ctx *c, uint64_t seed, struct copy_chain *k)
+{
+	struct cs_buf p = { 0 };
+
+	if (!(k->src = bo_new(c, "src", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
+	    !(k->dst = bo_new(c, "dst", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
+	    !(k->cpy = bo_new(c, "copy", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
+	    !(k->cs = bo_new(c, "cs", 64 * 1024, 0)))
+		return -1;
+	fill(k->src, g_size, seed);
+	memset(k->dst->map, 0, g_size);
+	memset(k->cpy->map, 0, g_size);
+	prog_copy(&p, k->src->va, k->dst->va, g_size);
+	k->l1 = put_prog(k->cs, 0, &p);
+	prog_copy(&p, k->dst->va, k->cpy->va, g_size);
+	k->l2 = put_prog(k->cs, 4096, &p);
+	if (!k->l1 || !k->l2) {
+		snprintf(why, sizeof(why), "CS program does not fit");
+		return -1;
+	}
+	return 0;
+}
+
+/* A case whose data verified: PASS, or SKIP if the eviction went unseen. */
+static enum result verified_result(enum evict_result ev)
+{
+	if (ev != UNOBSERVABLE)
+		return PASS;
+	snprintf(why, sizeof(why), "data verified, but eviction could not be observed (mount debugfs for reclaim/bos)");
+	return SKIP;
+}
+
 /*
  * a. The GPU writes the pattern into dst (copied from src, which the CPU
  * filled), dst is evicted, then a job on a second group reads dst back into
@@ -803,9 +848,9 @@ static enum result case_gpu_write_evict_verify(void)
 	const char *name = "gpu-write-evict-verify";
 	uint64_t seed = seed_for(name);
 	struct ctx c = { 0 };
+	struct copy_chain k;
 	struct bo *src, *dst, *cpy, *cs;
-	struct cs_buf p = { 0 };
-	uint32_t g1 = 0, g2 = 0, l1, l2;
+	uint32_t g1 = 0, g2 = 0;
 	enum result res = FAIL;
 	enum evict_result ev;
 	struct bo_row row;
@@ -813,23 +858,10 @@ static enum result case_gpu_write_evict_verify(void)
 	if (!need_swap())
 		return report(name, SKIP);
 	info("%s: seed 0x%016" PRIx64 ", %" PRIu64 " bytes", name, seed, g_size);
-	if (vm_create(&c))
+	if (vm_create(&c) || copy_chain_new(&c, seed, &k))
 		goto out;
-	if (!(src = bo_new(&c, "src", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(dst = bo_new(&c, "dst", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(cpy = bo_new(&c, "copy", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(cs = bo_new(&c, "cs", 64 * 1024, 0)))
-		goto out;
-	fill(src, g_size, seed);
-	memset(dst->map, 0, g_size);
-	memset(cpy->map, 0, g_size);
-	prog_copy(&p, src->va, dst->va, g_size);
-	l1 = put_prog(cs, 0, &p);
-	prog_copy(&p, dst->va, cpy->va, g_size);
-	l2 = put_prog(cs, 4096, &p);
-	if (!l1 || !l2)
-		FAILF("CS program does not fit");
-	if (group_new(&c, &g1) || run_job(g1, cs->va, l1, "write job"))
+	src = k.src, dst = k.dst, cpy = k.cpy, cs = k.cs;
+	if (group_new(&c, &g1) || run_job(g1, cs->va, k.l1, "write job"))
 		goto out;
 	/* The GPU's write reached memory: dst by CPU, before any eviction. */
 	if (verify(dst, g_size, seed, false, "dst after the GPU write"))
@@ -842,19 +874,14 @@ static enum result case_gpu_write_evict_verify(void)
 	show_bos((struct bo *[]){ src, dst, cpy, cs }, 4, "after eviction");
 	fdinfo("after eviction");
 	/* dst untouched by the CPU since: the GPU's read restores it. */
-	if (group_new(&c, &g2) || run_job(g2, cs->va + 4096, l2, "read-back job"))
+	if (group_new(&c, &g2) || run_job(g2, cs->va + 4096, k.l2, "read-back job"))
 		goto out;
 	if (verify(cpy, g_size, seed, false, "copy (GPU read of the evicted dst)") ||
 	    verify(dst, g_size, seed, false, "dst (CPU mmap after the GPU restore)"))
 		goto out;
 	if (bo_row(dst, &row) == 0 && row.found)
 		info("dst: swapins %llu, reclaims %llu", row.swapins, row.reclaims);
-	if (ev == UNOBSERVABLE) {
-		snprintf(why, sizeof(why), "data verified, but eviction could not be observed (mount debugfs for reclaim/bos)");
-		res = SKIP;
-	} else {
-		res = PASS;
-	}
+	res = verified_result(ev);
 out:
 	group_destroy(g1);
 	group_destroy(g2);
@@ -994,49 +1021,31 @@ static enum result case_evict_idle_resident_group(void)
 	const char *name = "evict-idle-resident-group";
 	uint64_t seed = seed_for(name);
 	struct ctx c = { 0 };
+	struct copy_chain k;
 	struct bo *src, *dst, *cpy, *cs;
-	struct cs_buf p = { 0 };
-	uint32_t g = 0, l1, l2;
+	uint32_t g = 0;
 	enum result res = FAIL;
 	enum evict_result ev;
 
 	if (!need_swap())
 		return report(name, SKIP);
 	info("%s: seed 0x%016" PRIx64, name, seed);
-	if (vm_create(&c))
+	if (vm_create(&c) || copy_chain_new(&c, seed, &k))
 		goto out;
-	if (!(src = bo_new(&c, "src", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(dst = bo_new(&c, "dst", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(cpy = bo_new(&c, "copy", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(cs = bo_new(&c, "cs", 64 * 1024, 0)))
-		goto out;
-	fill(src, g_size, seed);
-	memset(dst->map, 0, g_size);
-	memset(cpy->map, 0, g_size);
-	prog_copy(&p, src->va, dst->va, g_size);
-	l1 = put_prog(cs, 0, &p);
-	prog_copy(&p, dst->va, cpy->va, g_size);
-	l2 = put_prog(cs, 4096, &p);
-	if (!l1 || !l2)
-		FAILF("CS program does not fit");
-	if (group_new(&c, &g) || run_job(g, cs->va, l1, "first job"))
+	src = k.src, dst = k.dst, cpy = k.cpy, cs = k.cs;
+	if (group_new(&c, &g) || run_job(g, cs->va, k.l1, "first job"))
 		goto out;
 	/* At once: the group is idle, likely still on its CSG slot. */
 	ev = evict((struct bo *[]){ src, dst, cpy, cs }, 4, name);
 	if (ev == NOT_EVICTED)
 		goto out;
 	show_bos((struct bo *[]){ src, dst, cpy, cs }, 4, "after eviction");
-	if (run_job(g, cs->va + 4096, l2, "second job, same group"))
+	if (run_job(g, cs->va + 4096, k.l2, "second job, same group"))
 		goto out;
 	if (verify(cpy, g_size, seed, false, "copy (GPU read after eviction)") ||
 	    verify(dst, g_size, seed, false, "dst (CPU mmap)"))
 		goto out;
-	if (ev == UNOBSERVABLE) {
-		snprintf(why, sizeof(why), "data verified, but eviction could not be observed (mount debugfs for reclaim/bos)");
-		res = SKIP;
-	} else {
-		res = PASS;
-	}
+	res = verified_result(ev);
 out:
 	group_destroy(g);
 	vm_destroy(&c);
@@ -1081,9 +1090,10 @@ static enum result case_reset_during_reclaim(void)
 	const char *name = "reset-during-reclaim";
 	uint64_t seed = seed_for(name);
 	struct ctx c = { 0 };
+	struct copy_chain k;
 	struct bo *src, *dst, *cpy, *sync, *cs;
 	struct cs_buf p = { 0 };
-	uint32_t g1 = 0, gh = 0, g2 = 0, l1, l2, lh, so = 0, fatal = 0;
+	uint32_t g1 = 0, gh = 0, g2 = 0, lh, so = 0, fatal = 0;
 	struct drm_panthor_vm_get_state vs = { 0 };
 	struct shrinker_arg sa = { 0 };
 	enum result res = FAIL;
@@ -1097,27 +1107,16 @@ static enum result case_reset_during_reclaim(void)
 	if (!need_swap())
 		return report(name, SKIP);
 	info("%s: seed 0x%016" PRIx64, name, seed);
-	if (vm_create(&c))
+	if (vm_create(&c) || copy_chain_new(&c, seed, &k) ||
+	    !(sync = bo_new(&c, "never-signalled", 4096, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)))
 		goto out;
-	if (!(src = bo_new(&c, "src", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(dst = bo_new(&c, "dst", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(cpy = bo_new(&c, "copy", g_size, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(sync = bo_new(&c, "never-signalled", 4096, DRM_PANTHOR_VM_BIND_OP_MAP_NOEXEC)) ||
-	    !(cs = bo_new(&c, "cs", 64 * 1024, 0)))
-		goto out;
-	fill(src, g_size, seed);
-	memset(dst->map, 0, g_size);
-	memset(cpy->map, 0, g_size);
+	src = k.src, dst = k.dst, cpy = k.cpy, cs = k.cs;
 	memset(sync->map, 0, sync->size);
-	prog_copy(&p, src->va, dst->va, g_size);
-	l1 = put_prog(cs, 0, &p);
-	prog_copy(&p, dst->va, cpy->va, g_size);
-	l2 = put_prog(cs, 4096, &p);
 	prog_hang(&p, sync->va);
 	lh = put_prog(cs, 8192, &p);
-	if (!l1 || !l2 || !lh)
+	if (!lh)
 		FAILF("CS program does not fit");
-	if (group_new(&c, &g1) || run_job(g1, cs->va, l1, "write job"))
+	if (group_new(&c, &g1) || run_job(g1, cs->va, k.l1, "write job"))
 		goto out;
 	if (verify(dst, g_size, seed, false, "dst after the GPU write"))
 		goto out;
@@ -1167,17 +1166,12 @@ static enum result case_reset_during_reclaim(void)
 	ev = evict((struct bo *[]){ dst, cpy }, 2, "after the timeout");
 	if (ev == NOT_EVICTED)
 		goto out;
-	if (group_new(&c, &g2) || run_job(g2, cs->va + 4096, l2, "job on a new group, same VM"))
+	if (group_new(&c, &g2) || run_job(g2, cs->va + 4096, k.l2, "job on a new group, same VM"))
 		goto out;
 	if (verify(cpy, g_size, seed, false, "copy (GPU read after timeout and eviction)") ||
 	    verify(dst, g_size, seed, false, "dst (CPU mmap)"))
 		goto out;
-	if (ev == UNOBSERVABLE) {
-		snprintf(why, sizeof(why), "data verified, but eviction could not be observed (mount debugfs for reclaim/bos)");
-		res = SKIP;
-	} else {
-		res = PASS;
-	}
+	res = verified_result(ev);
 out:
 	if (thread) {
 		atomic_store(&sa.stop, true);
