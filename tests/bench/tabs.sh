@@ -15,9 +15,9 @@
 #              (/etc/gemreclaim/gemreclaimd.conf = etc/gemreclaimd.conf)
 #   proactive  daemon, with proactive.enabled = true in that config
 #
-# Prints "BENCH key=value" lines (totals over the run) and one "TS" line per
-# second of the run (see ts_header below); the host collects both from the
-# console. Exits 0 when the figures were collected, whatever the scenario's
+# Prints "BENCH key=value" lines (totals over the run), one "TS" line per
+# second of the run (see ts_header below) and the run's pressure trace as
+# "PSI" lines (see psi_snap); the host collects them from the console. Exits 0 when the figures were collected, whatever the scenario's
 # result (the no-reclaim baseline is expected to meet the OOM killer); 1
 # when they could not be.
 . /tests/guest/lib.sh
@@ -118,10 +118,18 @@ sample() {
 		    s["swapin_pages"], nvm, nidle, ires, itot
 	}' /proc/uptime "$R/stats" /proc/pressure/memory /proc/vmstat "$R/vms" 2>/dev/null
 }
-rm -f /tmp/ts /tmp/stop
+# The raw pressure file beside it, in the trace format of the daemon's
+# unit tests (daemon/tests/data/*.trace: "@<ms since start>", then the
+# file's two lines), so a run's PSI can be replayed through the control law.
+psi_snap() {
+	awk -v t0="$t0" 'FILENAME == "/proc/uptime" { printf "@%d\n", ($1 - t0) * 1000; next } { print }' \
+		/proc/uptime /proc/pressure/memory 2>/dev/null
+}
+rm -f /tmp/ts /tmp/psi /tmp/stop
 (
 	while [ ! -f /tmp/stop ]; do
 		sample >>/tmp/ts
+		psi_snap >>/tmp/psi
 		sleep 1
 	done
 ) &
@@ -188,6 +196,7 @@ echo "BENCH bo_restore_bytes=$(((swapin1 - swapin0) * 4096)) bo_restore_ms=$(((s
 echo "BENCH daemon_cpu_ms=$dcpu daemon_alive=$dalive daemon_level_changes=$dlevels daemon_proactive_steps=$dtrims"
 echo "BENCH idle_cut_ms=$idle_cut ts_columns=$(echo "$ts_header" | tr ' ' ',')"
 cat /tmp/ts
+sed 's/^/PSI /' /tmp/psi
 echo "# end of results"
 [ -s /tmp/ts ] || fail "no samples"
 case "$rc" in
