@@ -275,10 +275,9 @@ void config_defaults(struct config *c)
 		{ .name = "critical", .kind = PSI_FULL, .stall_us = 200000,
 		  .window_us = 2000000,
 		  .prof = { .has = PROFILE_POLICY | PROFILE_IDLE_THRESHOLD |
-				   PROFILE_MIN_RESIDENT | PROFILE_SHRINK,
+				   PROFILE_MIN_RESIDENT,
 			    .policy = "discard idle-vm-first swapout",
-			    .idle_threshold_ms = 2000, .min_resident_mb = 0,
-			    .shrink_mb = 64 } },
+			    .idle_threshold_ms = 2000, .min_resident_mb = 0 } },
 	};
 
 	memset(c, 0, sizeof(*c));
@@ -288,16 +287,16 @@ void config_defaults(struct config *c)
 	strcpy(c->state_file, CFG_DEFAULT_STATE_FILE);
 	strcpy(c->pressure_source, "system");
 	c->poll_interval_ms = 2000;
-	c->cooldown_ms = 30000;
+	c->cooldown_ms = 6000;
 	c->rearm_delay_ms = 1000;
 	c->rearm_max_ms = 60000;
 	c->nlevels = ARRAY_SIZE(def_levels);
 	memcpy(c->levels, def_levels, sizeof(def_levels));
-	c->proactive.target_pct = 0.1;
+	c->proactive.target_pct = 1.0;
 	c->proactive.interval_ms = 6000;
 	c->proactive.step_mb = 16;
-	c->proactive.backoff_ms = 60000;
-	c->proactive.idle_ms = 30000;
+	c->proactive.backoff_ms = 30000;
+	c->proactive.idle_ms = 10000;
 	/* TMO/Senpai's figures: 6 s, 0.1 %, 0.05 % of the memory, at most 1 % */
 	strcpy(c->cgtrim.root, "/sys/fs/cgroup");
 	c->cgtrim.interval_ms = 6000;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <stdbool.h>
 #include <string.h>
 
 #include "control.h"
@@ -55,10 +56,12 @@ int ctl_trigger(struct ctl *c, size_t idx, uint64_t now)
 	c->last_hit[idx + 1] = now;
 	if ((int)idx + 1 > c->level)
 		ctl_set_level(c, (int)idx + 1, now);
-	/* reactive pressure: proactive trimming waits */
-	if (c->pro.enabled)
-		c->pro_next = now + (c->pro.backoff_ms > c->pro.interval_ms ?
-				     c->pro.backoff_ms : c->pro.interval_ms);
+	/*
+	 * Pressure just rose past a level: proactive trimming waits an
+	 * interval; by then avg10 carries the rise and decides.
+	 */
+	if (c->pro.enabled && c->pro_next < now + c->pro.interval_ms)
+		c->pro_next = now + c->pro.interval_ms;
 	return c->level;
 }
 
@@ -73,15 +76,51 @@ int ctl_sample(struct ctl *c, const struct psi_sample *s, uint64_t now)
 	return c->level;
 }
 
-int ctl_tick(struct ctl *c, uint64_t now)
+int ctl_implied_level(const struct ctl *c, const struct psi_sample *s)
 {
-	if (c->level > 0 && now - c->last_hit[c->level] >= c->cooldown_ms) {
-		int lower = c->level - 1;
+	int level = 0;
 
-		ctl_set_level(c, lower, now);
-		if (lower > 0 && c->last_hit[lower] < now)
-			c->last_hit[lower] = now;
+	for (size_t i = 0; i < c->nlevels; i++) {
+		const struct psi_line *l = c->kind[i] == PSI_FULL ? &s->full : &s->some;
+
+		if (l->valid && l->avg10 >= c->pct[i])
+			level = (int)i + 1;
 	}
+	return level;
+}
+
+/* The highest level hit within the cool-down (0: none). */
+static int ctl_recent_level(const struct ctl *c, uint64_t now)
+{
+	for (int i = c->level; i > 0; i--)
+		if (c->last_hit[i] && now - c->last_hit[i] < c->cooldown_ms)
+			return i;
+	return 0;
+}
+
+bool ctl_tick_due(const struct ctl *c, uint64_t now)
+{
+	return c->level > 0 && now - c->last_hit[c->level] >= c->cooldown_ms;
+}
+
+int ctl_tick(struct ctl *c, const struct psi_sample *s, uint64_t now)
+{
+	int target;
+
+	if (!ctl_tick_due(c, now))
+		return c->level;
+	if (s) {
+		target = ctl_implied_level(c, s);
+		if (ctl_recent_level(c, now) > target)
+			target = ctl_recent_level(c, now);
+	} else {
+		/* blind: one level, and the next one a cool-down later */
+		target = c->level - 1;
+		if (target > 0 && c->last_hit[target] < now)
+			c->last_hit[target] = now;
+	}
+	if (target < c->level)
+		ctl_set_level(c, target, now);
 	return c->level;
 }
 
@@ -92,27 +131,38 @@ int64_t ctl_timeout(const struct ctl *c, uint64_t now)
 	if (c->level == 0)
 		return -1;
 	due = c->last_hit[c->level] + c->cooldown_ms;
-	return due > now ? (int64_t)(due - now) : 0;
+	return due > now ? (int64_t)(due - now) : CTL_RECHECK_MS;
 }
 
 uint64_t ctl_proactive(struct ctl *c, double some_avg10, uint64_t idle_bytes,
 		       uint64_t now)
 {
+	bool rising;
 	uint32_t pause;
 	double scale;
 	uint64_t step;
 
 	if (!c->pro.enabled || now < c->pro_next)
 		return 0;
+	rising = some_avg10 > c->pro_last_p;
+	c->pro_last_p = some_avg10;
 	pause = c->pro.backoff_ms > c->pro.interval_ms ? c->pro.backoff_ms :
 							 c->pro.interval_ms;
-	if (c->level > 0 || some_avg10 >= c->pro.target_pct || idle_bytes == 0) {
+	/* At the target: look again next interval, as Senpai does. */
+	if (some_avg10 >= c->pro.target_pct) {
+		c->pro_next = now + c->pro.interval_ms;
+		c->pro_backoffs++;
+		return 0;
+	}
+	if (idle_bytes == 0) {
 		c->pro_next = now + pause;
 		c->pro_backoffs++;
 		return 0;
 	}
 	c->pro_next = now + c->pro.interval_ms;
 	scale = 1.0 - some_avg10 / c->pro.target_pct;
+	if (rising)
+		scale /= 2;
 	step = (uint64_t)((double)c->pro.step_mb * (double)MIB * scale);
 	step &= ~(MIB - 1);		/* whole MiB */
 	if (step < MIB)

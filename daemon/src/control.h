@@ -5,16 +5,21 @@
  * Levels: level 0 is "no pressure" (baseline profile), level i (1-based)
  * is config.levels[i-1]. A PSI trigger for level i (or, in fallback mode,
  * an avg10 at or above the trigger's stall ratio) raises the level to i at
- * once if it is higher. Stepping down is slow on purpose: one level at a
- * time, and only after the current level has had no hit for cooldown_ms;
- * the level below then gets a fresh cooldown. A signal that keeps crossing
- * a threshold therefore holds the level instead of flapping.
+ * once if it is higher.
  *
- * Proactive mode (after Meta's Senpai): while at level 0 and some-avg10
- * stays below target_pct, trim idle GPU memory by at most step_mb per
- * interval_ms, scaled by (1 - pressure/target) so steps shrink as pressure
- * approaches the target. Pressure at or above the target, a level above 0,
- * or nothing idle to trim pauses trimming for backoff_ms.
+ * Stepping down: a level is held while it was hit within cooldown_ms, or
+ * while the current averages still reach its ratio. Once neither holds,
+ * ctl_tick() drops straight to the highest level that still does (0 if
+ * none): from critical to none in one cool-down when pressure is gone,
+ * without a fresh cool-down per level. A signal that keeps crossing a
+ * threshold holds its level instead of flapping.
+ *
+ * Proactive trimming (after Meta's Senpai and TMO) runs at every level:
+ * while some-avg10 is below target_pct, trim idle GPU memory by at most
+ * step_mb per interval_ms, scaled by the distance to the target
+ * (1 - pressure/target) and halved while pressure is rising. Pressure at
+ * or above the target, or a trigger, skips the step (looked at again an
+ * interval later); nothing idle to trim pauses trimming for backoff_ms.
  */
 #ifndef GR_CONTROL_H
 #define GR_CONTROL_H
@@ -38,6 +43,7 @@ struct ctl {
 	unsigned changes;			/* level changes so far */
 
 	uint64_t pro_next;			/* earliest next proactive step */
+	double pro_last_p;			/* some avg10 at the last look */
 	unsigned pro_backoffs;
 	uint64_t pro_trimmed;			/* bytes requested so far */
 };
@@ -49,15 +55,27 @@ void ctl_reconfigure(struct ctl *c, const struct config *cfg, uint64_t now);
 int ctl_trigger(struct ctl *c, size_t idx, uint64_t now);
 /* Fallback: feed averages; every level whose ratio is reached counts as hit. */
 int ctl_sample(struct ctl *c, const struct psi_sample *s, uint64_t now);
-/* Time passes: step down one level if the cool-down expired. */
-int ctl_tick(struct ctl *c, uint64_t now);
-/* ms until ctl_tick could change something, -1 if never (level 0). */
+/* The highest level the averages of s reach (0: none). */
+int ctl_implied_level(const struct ctl *c, const struct psi_sample *s);
+/*
+ * Time passes: once the current level's cool-down expired, step down to
+ * what the averages of s (the pressure now) still imply, or one level if
+ * s is NULL (the pressure could not be read). Returns the new level.
+ */
+int ctl_tick(struct ctl *c, const struct psi_sample *s, uint64_t now);
+/* Whether ctl_tick() would look at the pressure now (the cool-down expired). */
+bool ctl_tick_due(const struct ctl *c, uint64_t now);
+/*
+ * ms until ctl_tick could change something: the cool-down's end, or
+ * CTL_RECHECK_MS while the averages hold the level; -1 at level 0.
+ */
 int64_t ctl_timeout(const struct ctl *c, uint64_t now);
+#define CTL_RECHECK_MS 1000
 
 /*
  * Proactive step at time now with the current some-avg10 and the idle
  * resident bytes available for trimming. Returns the bytes to shrink
- * (0: nothing this time). Rate-limited internally.
+ * (0: nothing this time), whatever the level. Rate-limited internally.
  */
 uint64_t ctl_proactive(struct ctl *c, double some_avg10, uint64_t idle_bytes,
 		       uint64_t now);

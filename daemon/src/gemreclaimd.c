@@ -415,6 +415,25 @@ static void fallback_poll(struct gd *g, uint64_t now)
 	ctl_sample(&g->ctl, &s, now);
 }
 
+/*
+ * Once the level's cool-down is over, step down to what the pressure now
+ * implies; blind (one level) when it cannot be read.
+ */
+static void level_tick(struct gd *g, uint64_t now)
+{
+	struct psi_sample s;
+	char err[160];
+
+	if (!ctl_tick_due(&g->ctl, now))
+		return;
+	if (psi_read(g->pressure_path, &s, err, sizeof(err))) {
+		log_debug("stepping down blind: reading %s failed: %s", g->pressure_path, err);
+		ctl_tick(&g->ctl, NULL, now);
+		return;
+	}
+	ctl_tick(&g->ctl, &s, now);
+}
+
 /* --- devices ------------------------------------------------------------ */
 
 static const struct profile *level_profile(const struct gd *g, int level)
@@ -1048,7 +1067,7 @@ static int run(struct gd *g, const sigset_t *unblocked)
 		for (size_t i = 0; i < g->ntrig; i++)
 			trig_retry(g, &g->trig[i], now);
 		fallback_poll(g, now);
-		ctl_tick(&g->ctl, now);
+		level_tick(g, now);
 		apply_level(g);
 		g->fired_us = 0;
 		proactive_step(g, now);
