@@ -141,6 +141,8 @@ static int gr_knob_show_u64(const struct gr_knob *knob, u64 val, char *buf,
 	"how long a VM must be idle before its BOs may be swapped out (ms)"
 #define GR_DOC_MIN_RESIDENT_MB \
 	"BO memory of the device that reclaim leaves resident (MiB)"
+#define GR_DOC_SWAPOUT_MIN_IDLE_MS \
+	"how long a VM must be idle before swapout may take its BOs (ms)"
 
 const struct gr_knob gr_knobs[GR_KNOB_COUNT] = {
 	[GR_KNOB_POLICY] = {
@@ -176,6 +178,17 @@ const struct gr_knob gr_knobs[GR_KNOB_COUNT] = {
 		.max = 1048576,		/* 1 TiB */
 		.def = "0",
 		.doc = GR_DOC_MIN_RESIDENT_MB,
+		.parse = gr_knob_parse_u64,
+		.show = gr_knob_show_u64,
+	},
+	[GR_KNOB_SWAPOUT_MIN_IDLE_MS] = {
+		.name = "swapout_min_idle_ms",
+		.mode = 0644,
+		.unit = "ms",
+		.min = 0,
+		.max = 86400000,	/* one day */
+		.def = "0",
+		.doc = GR_DOC_SWAPOUT_MIN_IDLE_MS,
 		.parse = gr_knob_parse_u64,
 		.show = gr_knob_show_u64,
 	},
@@ -274,6 +287,9 @@ MODULE_PARM_DESC(idle_threshold_ms, GR_DOC_IDLE_THRESHOLD_MS);
 module_param_cb(min_resident_mb, &gr_param_ops,
 		&gr_knob_boot[GR_KNOB_MIN_RESIDENT_MB], 0444);
 MODULE_PARM_DESC(min_resident_mb, GR_DOC_MIN_RESIDENT_MB);
+module_param_cb(swapout_min_idle_ms, &gr_param_ops,
+		&gr_knob_boot[GR_KNOB_SWAPOUT_MIN_IDLE_MS], 0444);
+MODULE_PARM_DESC(swapout_min_idle_ms, GR_DOC_SWAPOUT_MIN_IDLE_MS);
 
 /**
  * gr_control_setup() - initialise the locks, knobs and statistics of a
@@ -350,6 +366,8 @@ void gr_control_params(struct gr_control *ctl, struct gr_params *params)
 		atomic64_read(&ctl->val[GR_KNOB_IDLE_THRESHOLD_MS]);
 	params->min_resident_mb =
 		atomic64_read(&ctl->val[GR_KNOB_MIN_RESIDENT_MB]);
+	params->swapout_min_idle_ms =
+		atomic64_read(&ctl->val[GR_KNOB_SWAPOUT_MIN_IDLE_MS]);
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_control_params);
 

@@ -27,6 +27,7 @@ struct seq_file;
  * @GR_KNOB_AVAILABLE_POLICIES: the known policies (read-only)
  * @GR_KNOB_IDLE_THRESHOLD_MS: idle time before a VM's BOs may be taken
  * @GR_KNOB_MIN_RESIDENT_MB: memory reclaim leaves resident
+ * @GR_KNOB_SWAPOUT_MIN_IDLE_MS: idle time before swapout may take a VM's BOs
  * @GR_KNOB_COUNT: number of knobs
  */
 enum gr_knob_id {
@@ -34,6 +35,7 @@ enum gr_knob_id {
 	GR_KNOB_AVAILABLE_POLICIES,
 	GR_KNOB_IDLE_THRESHOLD_MS,
 	GR_KNOB_MIN_RESIDENT_MB,
+	GR_KNOB_SWAPOUT_MIN_IDLE_MS,
 	GR_KNOB_COUNT,
 };
 
@@ -130,11 +132,13 @@ struct gr_control_ops {
  * @chain: the policy chain
  * @idle_threshold_ms: the idle_threshold_ms knob
  * @min_resident_mb: the min_resident_mb knob
+ * @swapout_min_idle_ms: the swapout_min_idle_ms knob
  */
 struct gr_params {
 	struct gr_chain chain;
 	u32 idle_threshold_ms;
 	u32 min_resident_mb;
+	u32 swapout_min_idle_ms;
 };
 
 /**

@@ -240,10 +240,11 @@ void gr_chain_unpack(u64 packed, struct gr_chain *chain)
 EXPORT_SYMBOL_IF_KUNIT(gr_chain_unpack);
 
 /**
- * gr_idle_vm_eligible() - may idle-vm-first take the BOs of a VM
+ * gr_idle_vm_eligible() - may idle-vm-first (or swapout) take the BOs of a VM
  * @vm: the VM's activity
  * @now: the current time (ktime_get())
- * @idle_threshold_ms: the idle_threshold_ms knob
+ * @idle_threshold_ms: the idle_threshold_ms knob (swapout:
+ *	swapout_min_idle_ms)
  *
  * A VM that became idle after @now (the snapshot raced with a job end) has
  * not been idle at all yet.

@@ -59,8 +59,13 @@
  *   time, since the list is in idle order. It applies
  *   the action itself: discard for a discard-on-reclaim BO, swap-out for the
  *   others (so it works alone in a chain).
- * - ``swapout`` walks bos and swaps out BOs none of whose VMs is active,
- *   whatever their idle time: GPU mappings torn down through
+ * - ``swapout`` swaps out BOs none of whose VMs is active: first those of
+ *   the VMs idle for at least swapout_min_idle_ms (0 by default: any idle
+ *   VM), longest idle first, with idle-vm-first's walk and rules at that
+ *   threshold; then a lap of bos, with a budget of its own, for the rest
+ *   (BOs mapped in no VM or in one the core has no link for, BOs the VM
+ *   walk skipped), still never one of a VM idle for less than the knob.
+ *   GPU mappings torn down through
  *   &gem_reclaim_ops.unmap_from_gpu (which marks the driver's vm_bo evicted
  *   with drm_gpuvm_bo_evict()), CPU mappings zapped, the cached sg table
  *   (gem_reclaim_object_get_sgt_locked()) DMA-unmapped and freed (the
@@ -444,7 +449,7 @@ enum gr_bo_activity {
 
 static enum gr_bo_activity
 gr_bo_activity_locked(struct gr_scan *scan, struct gem_reclaim_object *bo,
-		      struct gem_reclaim_vm **youngest)
+		      u32 threshold_ms, struct gem_reclaim_vm **youngest)
 {
 	enum gr_bo_activity ret = GR_BO_NO_VM;
 	struct gem_reclaim_link *link;
@@ -460,8 +465,7 @@ gr_bo_activity_locked(struct gr_scan *scan, struct gem_reclaim_object *bo,
 			return GR_BO_ACTIVE;
 		act.active = false;
 		act.idle_since = vm->idle_since;
-		if (!gr_idle_vm_eligible(&act, scan->now,
-					 scan->params.idle_threshold_ms))
+		if (!gr_idle_vm_eligible(&act, scan->now, threshold_ms))
 			ret = GR_BO_RECENT;
 		else if (ret == GR_BO_NO_VM)
 			ret = GR_BO_IDLE;
@@ -603,18 +607,23 @@ static bool gr_walk_breathe(struct gr_scan *scan, unsigned long *irqflags)
 
 /*
  * The next victim on a device BO list: resident, unpinned, in scope, none
- * of its VMs active. Discard-on-reclaim BOs also need swap to be no issue,
- * the others need swap space (checked by the caller through the policy
- * flags). A walk looks at as many entries as the list had when it started
- * (one lap, unless other walks rotate the list meanwhile), or its budget.
+ * of its VMs active and, with a @min_idle_ms, none idle for less. (At 0 a
+ * VM that went idle after the pass started counts as idle, as it always
+ * did for these walks.) Discard-on-reclaim BOs also need swap to be no
+ * issue, the others need swap space (checked by the caller through the
+ * policy flags). A walk looks at as many entries as the list had when it
+ * started (one lap, unless other walks rotate the list meanwhile), or its
+ * budget.
  */
 static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
 						 struct list_head *list,
-						 unsigned int *len)
+						 unsigned int *len,
+						 u32 min_idle_ms)
 {
 	struct gem_reclaim_device *rdev = scan->rdev;
 	enum gr_want_mode want = list == &rdev->bos_discard ?
 				 GR_WANT_DISCARD : GR_WANT_SWAP;
+	enum gr_bo_activity activity;
 	struct gem_reclaim_object *bo;
 	unsigned long irqflags;
 
@@ -634,8 +643,13 @@ static struct gem_reclaim_object *gr_list_select(struct gr_scan *scan,
 		if (!gr_bo_in_scope_locked(scan, bo) ||
 		    !gr_bo_resident_unpinned(scan, bo))
 			continue;
-		if (gr_bo_activity_locked(scan, bo, NULL) == GR_BO_ACTIVE) {
+		activity = gr_bo_activity_locked(scan, bo, min_idle_ms, NULL);
+		if (activity == GR_BO_ACTIVE) {
 			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_ACTIVE);
+			continue;
+		}
+		if (min_idle_ms && activity == GR_BO_RECENT) {
+			gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_RECENT);
 			continue;
 		}
 		if (gr_bo_get_trylock(scan, bo, want, &irqflags))
@@ -699,32 +713,21 @@ unsigned long gr_swap_count(struct gr_scan *scan)
 struct gem_reclaim_object *gr_discard_select(struct gr_scan *scan)
 {
 	return gr_list_select(scan, &scan->rdev->bos_discard,
-			      &scan->rdev->nr_bos_discard);
+			      &scan->rdev->nr_bos_discard, 0);
 }
 
-/**
- * gr_swapout_select() - &gr_policy_ops.select of swapout
- * @scan: the pass
- *
- * Returns: a BO (not discard-on-reclaim) none of whose VMs is active,
- * referenced and locked, or NULL.
+/*
+ * The VM walk of idle-vm-first and swapout: the idle VMs, longest idle
+ * first, and in each VM idle for at least @threshold_ms its BOs. A BO is
+ * taken in the turn of its most recently idle VM, and only if all its VMs
+ * are eligible. With @want GR_WANT_ANY (idle-vm-first) the VMs are those
+ * of the pass's tgid; with GR_WANT_SWAP (swapout) the BOs are those in the
+ * pass's scope (gr_bo_in_scope_locked(), as in swapout's list walk) that
+ * are not discardable.
  */
-struct gem_reclaim_object *gr_swapout_select(struct gr_scan *scan)
-{
-	return gr_list_select(scan, &scan->rdev->bos, &scan->rdev->nr_bos);
-}
-
-/**
- * gr_idle_vm_select() - &gr_policy_ops.select of idle-vm-first
- * @scan: the pass
- *
- * Walks the idle VMs, longest idle first, and in each VM idle for at least
- * idle_threshold_ms its BOs. A BO is taken in the turn of its most recently
- * idle VM, and only if all its VMs are eligible.
- *
- * Returns: the BO, referenced and locked, or NULL.
- */
-struct gem_reclaim_object *gr_idle_vm_select(struct gr_scan *scan)
+static struct gem_reclaim_object *gr_vm_walk_select(struct gr_scan *scan,
+						    u32 threshold_ms,
+						    enum gr_want_mode want)
 {
 	struct gem_reclaim_device *rdev = scan->rdev;
 	struct gem_reclaim_vm *vm, *youngest;
@@ -733,6 +736,7 @@ struct gem_reclaim_object *gr_idle_vm_select(struct gr_scan *scan)
 	struct gr_vm_activity act;
 	enum gr_bo_activity activity;
 	unsigned long irqflags;
+	bool in_scope;
 
 	spin_lock_irqsave(&rdev->lock, irqflags);
 restart:
@@ -740,10 +744,10 @@ restart:
 		act.active = false;
 		act.idle_since = vm->idle_since;
 		/* Longest idle first: the rest are idle for less still. */
-		if (!gr_idle_vm_eligible(&act, scan->now,
-					 scan->params.idle_threshold_ms))
+		if (!gr_idle_vm_eligible(&act, scan->now, threshold_ms))
 			break;
-		if (scan->tgid && vm->owner_pid != scan->tgid)
+		if (want == GR_WANT_ANY && scan->tgid &&
+		    vm->owner_pid != scan->tgid)
 			continue;
 		if (vm->scan_gen != scan->gen) {
 			vm->scan_gen = scan->gen;
@@ -761,25 +765,30 @@ restart:
 			scan->budget--;
 			bo = link->bo;
 
-			if ((scan->memcg_scoped &&
-			     !gr_memcg_acct_listed_in(READ_ONCE(bo->memcg_acct),
-						      scan->memcg)) ||
-			    !gr_bo_resident_unpinned(scan, bo))
+			if (want == GR_WANT_ANY)
+				in_scope = !scan->memcg_scoped ||
+					   gr_memcg_acct_listed_in(READ_ONCE(bo->memcg_acct),
+								   scan->memcg);
+			else	/* stable under the device lock */
+				in_scope = gr_bo_in_scope_locked(scan, bo) &&
+					   !gr_bo_discardable(bo);
+			if (!in_scope || !gr_bo_resident_unpinned(scan, bo))
 				continue;
-			activity = gr_bo_activity_locked(scan, bo, &youngest);
+			activity = gr_bo_activity_locked(scan, bo, threshold_ms,
+							 &youngest);
 			if (activity == GR_BO_ACTIVE) {
 				gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_ACTIVE);
 				continue;
 			}
 			if (activity != GR_BO_IDLE) {
-				/* RECENT; UNKNOWN is left to swapout */
+				/* RECENT; UNKNOWN is left to swapout's list walk */
 				if (activity == GR_BO_RECENT)
 					gr_pstat_skip(scan, bo, GR_PSTAT_SKIPPED_RECENT);
 				continue;
 			}
 			if (youngest != vm)
 				continue;
-			if (gr_bo_get_trylock(scan, bo, GR_WANT_ANY, &irqflags))
+			if (gr_bo_get_trylock(scan, bo, want, &irqflags))
 				return bo;
 			/* The lock was dropped: the VM list may have changed. */
 			goto restart;
@@ -789,6 +798,57 @@ restart:
 	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	return NULL;
+}
+
+/**
+ * gr_swapout_select() - &gr_policy_ops.select of swapout
+ * @scan: the pass
+ *
+ * First the BOs of VMs idle for at least swapout_min_idle_ms, longest idle
+ * first (the VM walk of idle-vm-first, at that threshold); then, with a
+ * budget of its own, a lap of the device's list for what that walk did not
+ * take: BOs no VM vouches for (mapped in none, or in a VM the core has no
+ * link for), BOs it skipped (a contended lock, its budget spent), BOs of
+ * VMs that went idle meanwhile; never one of a VM that is active or, with
+ * swapout_min_idle_ms, idle for less. A caller that may not block skips the
+ * VM walk: every BO it would meet is GPU-mapped.
+ *
+ * Returns: a BO (not discard-on-reclaim), referenced and locked, or NULL.
+ */
+struct gem_reclaim_object *gr_swapout_select(struct gr_scan *scan)
+{
+	struct gem_reclaim_object *bo;
+
+	if (!scan->vms_done) {
+		if (scan->may_block) {
+			bo = gr_vm_walk_select(scan,
+					       scan->params.swapout_min_idle_ms,
+					       GR_WANT_SWAP);
+			if (bo)
+				return bo;
+		}
+		/* Long-idle VMs of swapped-out BOs must not starve the lap. */
+		scan->vms_done = true;
+		scan->budget = scan->budget_max;
+	}
+	return gr_list_select(scan, &scan->rdev->bos, &scan->rdev->nr_bos,
+			      scan->params.swapout_min_idle_ms);
+}
+
+/**
+ * gr_idle_vm_select() - &gr_policy_ops.select of idle-vm-first
+ * @scan: the pass
+ *
+ * Walks the idle VMs, longest idle first, and in each VM idle for at least
+ * idle_threshold_ms its BOs. A BO is taken in the turn of its most recently
+ * idle VM, and only if all its VMs are eligible.
+ *
+ * Returns: the BO, referenced and locked, or NULL.
+ */
+struct gem_reclaim_object *gr_idle_vm_select(struct gr_scan *scan)
+{
+	return gr_vm_walk_select(scan, scan->params.idle_threshold_ms,
+				 GR_WANT_ANY);
 }
 
 /**
@@ -1005,6 +1065,7 @@ static unsigned long gr_run(struct gr_scan *scan)
 			continue;
 		scan->budget = scan->budget_max;
 		scan->lap_left = -1;
+		scan->vms_done = false;
 		scan->gen = atomic64_inc_return(&scan->r->scan_gen);
 		while (scan->freed < scan->target && gr_above_floor(scan)) {
 			bo = ops->select(scan);

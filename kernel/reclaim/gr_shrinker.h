@@ -41,6 +41,11 @@ struct gr_scan {
 	/** @since_breath: entries walked since the device lock was last dropped */
 	unsigned int since_breath;
 	/**
+	 * @vms_done: the running policy has walked the idle VMs (swapout:
+	 * its list walk, with a fresh budget, comes next)
+	 */
+	bool vms_done;
+	/**
 	 * @lap_left: entries the running policy's list walk may still look
 	 * at (the list's length when it started); -1 before it starts
 	 */

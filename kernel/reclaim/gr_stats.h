@@ -44,7 +44,8 @@ enum gr_stat {
  *	BO's pages lock, or a GPU VM lock in &gem_reclaim_ops.unmap_from_gpu)
  * @GR_PSTAT_SKIPPED_PINNED: pages skipped because the BO was pinned
  * @GR_PSTAT_SKIPPED_RECENT: pages skipped because a VM of the BO was idle
- *	for less than idle_threshold_ms (idle-vm-first)
+ *	for less than idle_threshold_ms (idle-vm-first) or swapout_min_idle_ms
+ *	(swapout)
  * @GR_PSTAT_SKIPPED_ACTIVE: pages skipped because a VM of the BO had work
  *	queued or running (seen by the walk, or by
  *	&gem_reclaim_ops.unmap_from_gpu)

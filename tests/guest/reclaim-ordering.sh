@@ -6,7 +6,9 @@
 # its VM busy with jobs. With the chain "idle-vm-first" and a threshold that
 # A and B have passed but C has not: a 4096-page shrink takes exactly A's
 # BOs, the next one B's, a third one nothing; C and D stay resident (from
-# the vms file and the per-policy counters), then all verify correctly.
+# the vms file and the per-policy counters). Then swapout alone with
+# swapout_min_idle_ms at the threshold takes nothing (C too recent, D
+# active), at 0 takes C; all verify correctly.
 . /tests/guest/lib.sh
 reclaim_require
 
@@ -58,6 +60,22 @@ expect_eq "C swapped" "$(vm_col $pid_C 8)" 0
 expect_eq "D swapped" "$(vm_col $pid_D 8)" 0
 expect_eq "idle-vm-first_reclaimed" $(($(rstat idle-vm-first_reclaimed) - r0)) 8192
 expect_eq "swapout_reclaimed" "$(rstat swapout_reclaimed)" 0
+
+# swapout, the chain's fallback, keeps the same floor when asked to:
+# with swapout_min_idle_ms at the threshold it takes nothing of C (too
+# recent) nor of D (active); at 0 it takes C, still not D.
+echo swapout >"$K/policy"
+echo "$thr" >"$K/swapout_min_idle_ms"
+[ "$(vm_col $pid_C 5)" -lt "$thr" ] || skip "C passed the threshold meanwhile (slow guest)"
+echo 4096 >"$R/shrink"
+expect_eq "swapout shrink with swapout_min_idle_ms $thr freed" "$(cat "$R/shrink")" 0
+expect_eq "C swapped" "$(vm_col $pid_C 8)" 0
+[ "$(rstat swapout_skipped_recent)" -ge 4096 ] || fail "swapout_skipped_recent: $(rstat swapout_skipped_recent), want C's 4096 pages"
+echo 0 >"$K/swapout_min_idle_ms"
+echo 8192 >"$R/shrink"
+expect_eq "swapout shrink with swapout_min_idle_ms 0 freed" "$(cat "$R/shrink")" 4096
+expect_eq "C swapped" "$(vm_col $pid_C 8)" $((16 << 20))
+expect_eq "D swapped" "$(vm_col $pid_D 8)" 0
 
 touch $GO
 kill $pid_D

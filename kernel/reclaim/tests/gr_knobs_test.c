@@ -150,13 +150,18 @@ static void gr_test_knob_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.chain.idx[2], 2);
 	KUNIT_EXPECT_EQ(test, p.idle_threshold_ms, 5000);
 	KUNIT_EXPECT_EQ(test, p.min_resident_mb, 0);
+	KUNIT_EXPECT_EQ(test, p.swapout_min_idle_ms, 0);
 
 	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_POLICY, "swapout", 7), 0);
 	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_IDLE_THRESHOLD_MS, "1\n", 2), 0);
+	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_SWAPOUT_MIN_IDLE_MS, "250", 3), 0);
+	KUNIT_EXPECT_EQ(test, gr_knob_write(ctl, GR_KNOB_SWAPOUT_MIN_IDLE_MS,
+					    "86400001", 8), -ERANGE);
 	gr_control_params(ctl, &p);
 	KUNIT_ASSERT_EQ(test, p.chain.len, 1);
 	KUNIT_EXPECT_EQ(test, p.chain.idx[0], 2);
 	KUNIT_EXPECT_EQ(test, p.idle_threshold_ms, 1);
+	KUNIT_EXPECT_EQ(test, p.swapout_min_idle_ms, 250);
 
 	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_POLICY, "", 0), 0);
 	gr_control_params(ctl, &p);
