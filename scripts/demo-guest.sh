@@ -94,8 +94,9 @@ swapns0=$(rstat swapin_ns)
 
 step "gemreclaimd starts on the shipped config ($conf, no -c)"
 say "It arms a PSI trigger on /proc/pressure/memory for each pressure level and,"
-say "when one fires, writes that level's knobs (a level steps down after 30 s"
-say "without a pressure event). The levels of the shipped file:"
+say "when one fires, writes that level's knobs; once a level has seen no event"
+say "for its cool-down, it drops to the level the pressure averages still reach."
+say "The levels of the shipped file:"
 levels "$conf" | sed 's/^/     /'
 rm -f /tmp/*.log /tmp/*.fifo /tmp/stop
 mkfifo /tmp/daemon.fifo /tmp/tabs.fifo
