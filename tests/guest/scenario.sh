@@ -16,7 +16,7 @@ command -v gpusim-scenario >/dev/null || skip "gpusim-scenario not built"
 grep -q zram0 /proc/swaps || fail "no zram swap"
 
 # Usage errors: exit 2, no client started.
-for args in "-c 0" "-a 3 -c 2" "-w 12X" "-p 1" "-t 99999999999"; do
+for args in "-c 0" "-a 3 -c 2" "-w 12X" "-p 1" "-t 99999999999" "-R"; do
 	# shellcheck disable=SC2086
 	gpusim-scenario $args >/tmp/usage 2>&1
 	rc=$?

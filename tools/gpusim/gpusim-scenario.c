@@ -4,7 +4,7 @@
  *
  *   gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE] [-w SIZE]
  *                   [-H SIZE] [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS]
- *                   [-F HOT] [-b EVERY] [-A SIZE] [-V] [-q]
+ *                   [-F HOT] [-b EVERY] [-R] [-A SIZE] [-V] [-q]
  *
  * A browser or compositor session: a coordinator forks CLIENTS client
  * processes. Each opens the render node itself, creates its own VM, a
@@ -36,6 +36,19 @@
  * other, background clients, which are otherwise idle for long stretches.
  * Without -F every client takes its turn in plain round robin.
  *
+ * Which background client gets that slot: by default the next one in a
+ * fixed cycle (the adversarial case for an LRU: the next to come back is
+ * always the one idle longest). With -R, the way people return to browser
+ * tabs: a revisit with probability 58%, else a "new" visit, here the
+ * background client idle longest. A revisit picks the client at recency
+ * rank k (1: the background client visited last) with a probability
+ * proportional to 1/k. Both figures follow Tauscher and Greenberg, "How
+ * people revisit web pages: empirical findings and implications for the
+ * design of history systems", Int. J. Human-Computer Studies 47 (1997):
+ * 58% of page visits were revisits, and the chance of a revisit falls off
+ * steeply with the page's distance in the recency (LRU) list. Draws come
+ * from -s SEED.
+ *
  * With -A, an allocator process holds SIZE bytes of anonymous memory (64
  * pattern bytes per page, zeros after), touching and checking every page
  * once every ANON_SWEEP_MS.
@@ -55,7 +68,7 @@
  * Output, key=value lines on stdout: the parameters first ("scenario
  * seed=..."), "progress ..." every 5 s unless -q, then jobs, activations,
  * verified_bytes (bytes of the BOs whose every page was checked),
- * cpu_checked_bytes (-V), job_lat_p50_us, job_lat_p99_us, job_lat_max_us, mismatches,
+ * cpu_checked_bytes (-V), bg_visits and bg_revisits (-R), job_lat_p50_us, job_lat_p99_us, job_lat_max_us, mismatches,
  * clients_killed, anon_killed, elapsed_ms (setup included) and
  * "result=pass" or "result=fail reason=...". Diagnostics go to stderr.
  * Exit status: 0 pass, 1 check failed (a mismatch, a process killed), 2
@@ -117,6 +130,7 @@ struct sc_opts {
 	uint32_t seconds;
 	uint32_t hot;		/* -F: clients 0..hot-1 rotate in the foreground */
 	uint32_t bg_every;	/* -b: every bg_every-th rotation a background one */
+	int recency;		/* -R: background visits by recency, not a cycle */
 	uint64_t anon;
 	int cpu_check;
 	int quiet;
@@ -181,7 +195,7 @@ static void usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, "\nusage: gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE]"
 		" [-w SIZE] [-H SIZE]\n"
 		"                       [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS] [-F HOT] [-b EVERY]\n"
-		"                       [-A SIZE] [-V] [-q]\n"
+		"                       [-R] [-A SIZE] [-V] [-q]\n"
 		"  defaults: -s 1 -c 12 -a 2 -w 24M -H 4M -p 2000 -f 50 -t 60 -b 4 -A 0 (-F: all rotate);"
 		" sizes take K, M, G\n");
 	exit(EXIT_USAGE);
@@ -229,7 +243,7 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		.bg_every = 4,
 	};
 	opterr = 0;
-	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:F:b:A:Vq")) != -1) {
+	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:F:b:RA:Vq")) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!*optarg || strlen(optarg) >= sizeof(((struct gpusim_dev *)0)->path))
@@ -250,6 +264,7 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		case 'A': o->anon = sc_size_arg("-A", optarg, 0, 1ull << 40); break;
 		case 'F': o->hot = sc_num_arg("-F", optarg, 1, SC_MAX_CLIENTS); break;
 		case 'b': o->bg_every = sc_num_arg("-b", optarg, 1, 1000); break;
+		case 'R': o->recency = 1; break;
 		case 'V': o->cpu_check = 1; break;
 		case 'q': o->quiet = 1; break;
 		case ':': usage_error("option -%s needs a value", (char[]){ (char)optopt, 0 }); break;
@@ -262,6 +277,8 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		usage_error("%s", "-a ACTIVE must not exceed -c CLIENTS");
 	if (o->hot && (o->hot < o->active || o->hot >= o->clients))
 		usage_error("%s", "-F HOT must be at least -a ACTIVE and less than -c CLIENTS");
+	if (o->recency && !o->hot)
+		usage_error("%s", "-R needs -F HOT (it picks among the background clients)");
 }
 
 static uint64_t sc_now_ms(void)
@@ -730,6 +747,10 @@ struct sc_coord {
 	uint32_t cursor;		/* next foreground candidate */
 	uint32_t bg_cursor;		/* -F: next background client, from HOT */
 	uint32_t rotation;
+	/* -R: background clients, most recently visited first; draws */
+	uint32_t bg_recent[SC_MAX_CLIENTS];
+	uint64_t rng;
+	uint32_t bg_visits, bg_revisits;	/* -R: draws, and revisits among them */
 };
 
 static void sc_send(struct sc_child *ch, char cmd)
@@ -887,6 +908,46 @@ static uint32_t sc_pick(const struct sc_coord *s, uint32_t first, uint32_t count
 	return picked;
 }
 
+/* Percent of background visits that are revisits (-R), after Tauscher and Greenberg. */
+#define SC_REVISIT_PCT	58
+
+/*
+ * -R: mark up to @want live background clients not marked yet, each drawn
+ * as the header comment says, and move each to the front of the recency
+ * list. Returns how many were marked.
+ */
+static uint32_t sc_pick_recent(struct sc_coord *s, int *next, uint32_t want)
+{
+	uint32_t nbg = s->o->clients - s->o->hot, cand[SC_MAX_CLIENTS];
+	uint32_t n, k, i, picked = 0;
+	double w, sum, r;
+
+	while (picked < want) {
+		/* the live, unmarked ones in recency order (positions in bg_recent) */
+		for (n = 0, i = 0; i < nbg; i++)
+			if (s->child[s->bg_recent[i]].alive && !next[s->bg_recent[i]])
+				cand[n++] = i;
+		if (!n)
+			break;
+		k = n - 1;			/* a new visit: idle longest */
+		s->bg_visits++;
+		if (sc_rand(&s->rng) % 100 < SC_REVISIT_PCT) {
+			s->bg_revisits++;
+			for (sum = 0, i = 0; i < n; i++)
+				sum += 1.0 / (i + 1);
+			r = (double)(sc_rand(&s->rng) >> 11) / (double)(1ull << 53) * sum;
+			for (k = 0, w = 1.0; k < n - 1 && r >= w; k++)
+				r -= w, w = 1.0 / (k + 2);
+		}
+		i = s->bg_recent[cand[k]];
+		memmove(&s->bg_recent[1], &s->bg_recent[0], cand[k] * sizeof(s->bg_recent[0]));
+		s->bg_recent[0] = i;
+		next[i] = 1;
+		picked++;
+	}
+	return picked;
+}
+
 static void sc_rotate(struct sc_coord *s)
 {
 	uint32_t n = s->o->clients, want = s->o->active, hot = s->o->hot, i, picked, bg;
@@ -898,7 +959,10 @@ static void sc_rotate(struct sc_coord *s)
 		/* one background slot every bg_every-th rotation */
 		bg = s->rotation++ % s->o->bg_every == 0;
 		picked = sc_pick(s, 0, hot, &s->cursor, next, want - bg);
-		picked += sc_pick(s, hot, n - hot, &s->bg_cursor, next, want - picked);
+		if (s->o->recency)
+			picked += sc_pick_recent(s, next, want - picked);
+		else
+			picked += sc_pick(s, hot, n - hot, &s->bg_cursor, next, want - picked);
 		/* hot clients killed, or no background one left: fill up */
 		sc_pick(s, 0, hot, &s->cursor, next, want - picked);
 	}
@@ -1014,10 +1078,15 @@ int main(int argc, char **argv)
 	size_t shm_size;
 
 	sc_parse(argc, argv, &o);
+	/* no background client visited yet: the first "new" visit is HOT's */
+	for (k = 0; o.hot && k < o.clients - o.hot; k++)
+		s.bg_recent[k] = o.clients - 1 - k;
+	s.rng = gpusim_pattern(o.seed, 0x7ec0);
 	printf("scenario seed=%" PRIu64 " clients=%u active=%u working_set=%" PRIu64
-	       " heap=%" PRIu64 " period_ms=%u frame_ms=%u seconds=%u hot=%u bg_every=%u anon=%"
-	       PRIu64 "\n", o.seed, o.clients, o.active, o.ws, o.heap, o.period_ms, o.frame_ms,
-	       o.seconds, o.hot, o.bg_every, o.anon);
+	       " heap=%" PRIu64 " period_ms=%u frame_ms=%u seconds=%u hot=%u bg_every=%u"
+	       " visits=%s anon=%" PRIu64 "\n", o.seed, o.clients, o.active, o.ws, o.heap,
+	       o.period_ms, o.frame_ms, o.seconds, o.hot, o.bg_every,
+	       o.recency ? "recency" : "cycle", o.anon);
 	fflush(stdout);
 
 	/* The device must be there before anything is started. */
@@ -1056,6 +1125,8 @@ int main(int argc, char **argv)
 	sc_sum(&s, &t);
 	printf("jobs=%" PRIu64 "\n", t.jobs);
 	printf("activations=%" PRIu64 "\n", t.activations);
+	if (o.recency)
+		printf("bg_visits=%u bg_revisits=%u\n", s.bg_visits, s.bg_revisits);
 	printf("verified_bytes=%" PRIu64 "\n", t.verified_bytes);
 	printf("cpu_checked_bytes=%" PRIu64 "\n", t.cpu_checked_bytes);
 	/* ranks over the histogram's own total: a client killed between its
