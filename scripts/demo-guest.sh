@@ -8,12 +8,14 @@
 #   daemon gemreclaimd's log (pressure levels changing, knobs it writes)
 #   ctl    a gemreclaimctl view every 10 s
 #   kernel the guest kernel's console (an OOM kill would show here)
-# Then what reclaim did, the scenario's summary and a verdict. Exits 1 if
-# a byte came back wrong, a process was killed or the scenario failed.
-# Usage: demo-guest.sh [SECONDS] (default 60: the scenario's run time).
+# Then what reclaim did, the scenario's summary, the same scenario once
+# more with swapout only (upstream's shrinker, no daemon) for the closing
+# comparison line, and a verdict. Exits 1 if a byte came back wrong, a
+# process was killed or a scenario run failed.
+# Usage: demo-guest.sh [SECONDS] (default 45: each scenario run's time).
 . /tests/guest/lib.sh
 
-seconds=${1:-60}
+seconds=${1:-45}
 # The demo itself and its helpers are not what the OOM killer should take;
 # the scenario's processes and the daemon get the default score back.
 echo -1000 >/proc/self/oom_score_adj
@@ -216,16 +218,49 @@ say "mismatches              $(get mismatches)"
 say "tabs killed             $(get clients_killed) (allocator: $(get anon_killed)); OOM kills in the kernel: $ooms"
 say "result                  $(get result) (exit $rc); gemreclaimd exit $drc"
 
+# The same scenario (same seed) with swapout only, as upstream panthor's
+# shrinker would run it: any idle BO, no idle threshold, no daemon.
+step "For comparison: the same $seconds s with swapout only (upstream's shrinker, no daemon)"
+say "Same tabs, same seed; the chain is just \"swapout\" with idle_threshold_ms 0,"
+say "so any idle tab's buffers may go, including the hot tabs between turns."
+saved_policy=$(cat "$K/policy") saved_thr=$(cat "$K/idle_threshold_ms")
+echo swapout >"$K/policy"
+echo 0 >"$K/idle_threshold_ms"
+cin0=$(rstat swapin_pages)
+oom1=$(vmstat oom_kill)
+gpusim-scenario -q -s 1 -c $clients -a $active -w "${ws_mb}M" -H "${heap_mb}M" \
+	-p $period_ms -f 50 -t "$seconds" -A $anon >/tmp/cmp.log 2>&1
+crc=$?
+cin=$(($(rstat swapin_pages) - cin0))
+cooms=$(($(vmstat oom_kill) - oom1))
+echo "$saved_policy" >"$K/policy"
+echo "$saved_thr" >"$K/idle_threshold_ms"
+cget() { sed -n "s/^$1=//p" /tmp/cmp.log | head -n 1; }
+say "swapout only: swapped back $(mib $((cin * 4096))) MiB, job latency p99 $(ms "$(cget job_lat_p99_us)"), $(cget mismatches) mismatches, $cooms OOM kills, result $(cget result)"
+cmp_line() {
+	awk -v a="$((sin * 4096))" -v b="$((cin * 4096))" -v pa="$(get job_lat_p99_us)" \
+		-v pb="$(cget job_lat_p99_us)" -v s="$seconds" 'BEGIN {
+		r = b > 0 ? sprintf("%.2fx", a / b) : "n/a"
+		q = pb > 0 ? sprintf("%.2fx", pa / pb) : "n/a"
+		printf "COMPARED with swapout only (one %d s run each, not a benchmark: make bench BENCH=tabs): GPU memory swapped back %.0f MiB vs %.0f MiB (%s), job latency p99 %.1f ms vs %.1f ms (%s)\n",
+			s, a / 1048576, b / 1048576, r, pa / 1000, pb / 1000, q }'
+}
+
 echo
 if [ $rc = 0 ] && [ "$(get result)" = pass ] && [ "$(get mismatches)" = 0 ] &&
-	[ "$ooms" = 0 ] && [ -z "$oom_lines" ] && [ $drc = 0 ]; then
+	[ "$ooms" = 0 ] && [ -z "$oom_lines" ] && [ $drc = 0 ] &&
+	[ $crc = 0 ] && [ "$(cget result)" = pass ] && [ "$(cget mismatches)" = 0 ] &&
+	[ "$cooms" = 0 ]; then
 	if [ "$peak" -gt 0 ]; then
 		echo "VERDICT: PASS - $(mib "$peak") MiB of idle tabs' GPU memory swapped out at the peak, every byte verified on return, no OOM kill."
 	else
 		echo "VERDICT: PASS - every byte verified, no OOM kill (but no GPU memory was swapped out this time)."
 	fi
+	cmp_line
 	exit 0
 fi
+[ $crc = 0 ] && [ "$(cget result)" = pass ] && [ "$(cget mismatches)" = 0 ] ||
+	{ echo "swapout-only run:"; grep -v -E '^(progress|scenario) ' /tmp/cmp.log | head -n 20; }
 [ -n "$oom_lines" ] && echo "$oom_lines"
 grep -v -E '^(progress|scenario) ' /tmp/tabs.log | grep -v -E '^[a-z_0-9]+=' | head -n 20
 echo "VERDICT: FAIL - result $(get result), $(get mismatches) mismatches, $ooms OOM kills, scenario exit $rc, daemon exit $drc"
