@@ -92,15 +92,18 @@ int ctl_implied_level(const struct ctl *c, const struct psi_sample *s)
 /* The highest level hit within the cool-down (0: none). */
 static int ctl_recent_level(const struct ctl *c, uint64_t now)
 {
+	/* a hit stamped later than now (an earlier clock read) is recent */
 	for (int i = c->level; i > 0; i--)
-		if (c->last_hit[i] && now - c->last_hit[i] < c->cooldown_ms)
+		if (c->last_hit[i] &&
+		    (c->last_hit[i] > now || now - c->last_hit[i] < c->cooldown_ms))
 			return i;
 	return 0;
 }
 
 bool ctl_tick_due(const struct ctl *c, uint64_t now)
 {
-	return c->level > 0 && now - c->last_hit[c->level] >= c->cooldown_ms;
+	return c->level > 0 && now >= c->last_hit[c->level] &&
+	       now - c->last_hit[c->level] >= c->cooldown_ms;
 }
 
 int ctl_tick(struct ctl *c, const struct psi_sample *s, uint64_t now)
@@ -144,8 +147,10 @@ uint64_t ctl_proactive(struct ctl *c, double some_avg10, uint64_t idle_bytes,
 
 	if (!c->pro.enabled || now < c->pro_next)
 		return 0;
-	rising = some_avg10 > c->pro_last_p;
+	/* the first look has nothing to compare with */
+	rising = c->pro_looked && some_avg10 > c->pro_last_p;
 	c->pro_last_p = some_avg10;
+	c->pro_looked = true;
 	pause = c->pro.backoff_ms > c->pro.interval_ms ? c->pro.backoff_ms :
 							 c->pro.interval_ms;
 	/* At the target: look again next interval, as Senpai does. */

@@ -44,6 +44,7 @@ struct ctl {
 
 	uint64_t pro_next;			/* earliest next proactive step */
 	double pro_last_p;			/* some avg10 at the last look */
+	bool pro_looked;			/* pro_last_p is set */
 	unsigned pro_backoffs;
 	uint64_t pro_trimmed;			/* bytes requested so far */
 };

@@ -125,8 +125,26 @@ static void control_averages_hold_level(void **state)
 	assert_int_equal(ctl_timeout(&k, 32000), CTL_RECHECK_MS);
 	assert_int_equal(ctl_tick(&k, &s1, 33000), 0);
 	assert_int_equal(k.changes, 3);
-	/* a tick never raises the level: only hits do */
-	assert_int_equal(ctl_tick(&k, &s20, 34000), 0);
+	/* a tick never raises the level, only hits do: low, due, averages at high */
+	ctl_trigger(&k, 0, 40000);
+	assert_int_equal(ctl_tick(&k, &s20, 50000), 1);
+}
+
+/* Passes when a hit stamped after the tick's time keeps the level (no unsigned wrap). */
+static void control_future_hit_holds(void **state)
+{
+	struct psi_sample quiet = sample(0.0);
+	struct config c;
+	struct ctl k;
+
+	(void)state;
+	test_cfg(&c);
+	ctl_init(&k, &c, 0);
+	ctl_trigger(&k, 1, 50000);
+	assert_false(ctl_tick_due(&k, 49000));
+	assert_int_equal(ctl_tick(&k, &quiet, 49000), 2);
+	ctl_trigger(&k, 0, 70000);
+	assert_int_equal(ctl_tick(&k, &quiet, 60000), 1);	/* low's hit is "later" */
 }
 
 /* Passes when a lower level hit within the cool-down holds it although the averages are quiet. */
@@ -384,6 +402,19 @@ static void control_tabs_trace_replay(void **state)
 	assert_true(steps > 0);
 }
 
+/* Passes when the first proactive look is not taken for a rise (nothing to compare with). */
+static void control_proactive_first_look(void **state)
+{
+	struct config c;
+	struct ctl k;
+
+	(void)state;
+	test_cfg(&c);
+	ctl_init(&k, &c, 0);
+	assert_int_equal(ctl_proactive(&k, 0.5, 1ull << 30, 5000), 8 * MIB);
+	assert_int_equal(ctl_proactive(&k, 0.6, 1ull << 30, 10000), 3 * MIB);	/* rising: (0.4 * 16) / 2 */
+}
+
 /* Passes when proactive trimming steps while pressure is under target, scaled and clamped. */
 static void control_proactive_trims(void **state)
 {
@@ -438,6 +469,9 @@ static void control_proactive_backs_off(void **state)
 	/* nothing idle: back off too */
 	assert_int_equal(ctl_proactive(&k, 0.0, 0, 100000), 0);
 	assert_int_equal(ctl_proactive_timeout(&k, 100000), 30000);
+	/* a trigger never brings the next look earlier */
+	ctl_trigger(&k, 0, 101000);
+	assert_int_equal(ctl_proactive_timeout(&k, 101000), 29000);
 	assert_int_equal(k.pro_backoffs, 2);
 	/* disabled: never due */
 	c.proactive.enabled = false;
@@ -490,10 +524,12 @@ TEST_SUITE(control)
 		cmocka_unit_test(control_step_down_blind),
 		cmocka_unit_test(control_averages_hold_level),
 		cmocka_unit_test(control_recent_lower_hit_holds),
+		cmocka_unit_test(control_future_hit_holds),
 		cmocka_unit_test(control_retrigger_extends),
 		cmocka_unit_test(control_noise_no_flapping),
 		cmocka_unit_test(control_trace_replay),
 		cmocka_unit_test(control_tabs_trace_replay),
+		cmocka_unit_test(control_proactive_first_look),
 		cmocka_unit_test(control_proactive_trims),
 		cmocka_unit_test(control_proactive_backs_off),
 		cmocka_unit_test(control_reconfigure_clamps),
