@@ -3,10 +3,11 @@
 # runner: scripts/bench-tabs
 # The "many tabs" scenario (gpusim-scenario: many clients, a few in the
 # foreground at a time) under one reclaim configuration, in a guest of its
-# own. scripts/bench-tabs boots one guest per configuration and writes the
-# comparison report (build/bench/tabs/report.md).
+# own. scripts/bench-tabs boots one guest per run (configuration, visit
+# model, repeat) and writes the comparison report
+# (build/bench/tabs/report.md).
 #
-# Usage (in the guest): tabs.sh CONFIG [SCENARIO ARGS...]
+# Usage (in the guest): tabs.sh CONFIG[,KNOB=VALUE...] [SCENARIO ARGS...]
 #   none       empty policy chain: no reclaim
 #   swapout    "swapout", idle_threshold_ms 0 (the upstream shrinker)
 #   idle       "idle-vm-first swapout"
@@ -14,6 +15,11 @@
 #   daemon     tuned, with gemreclaimd on the shipped default config
 #              (/etc/gemreclaim/gemreclaimd.conf = etc/gemreclaimd.conf)
 #   proactive  daemon, with proactive.enabled = true in that config
+# Each ,KNOB=VALUE after the name is written to the reclaim knob KNOB
+# before the run (an ablation: tuned,swapout_min_idle_ms=5000, say).
+# The cgroup $ANON_CG is created for the scenario's anonymous allocator
+# (pass -G $ANON_CG with -A): its major faults are the anonymous swap-ins,
+# told apart from the BO restores in /proc/vmstat's pswpin.
 #
 # Prints "BENCH key=value" lines (totals over the run), one "TS" line per
 # second of the run (see ts_header below) and the run's pressure trace as
@@ -24,8 +30,14 @@
 reclaim_require
 command -v gpusim-scenario >/dev/null || skip "gpusim-scenario not built"
 
-cfg=${1:?usage: tabs.sh CONFIG [SCENARIO ARGS]}
+spec=${1:?usage: tabs.sh CONFIG[,KNOB=VALUE...] [SCENARIO ARGS]}
 shift
+cfg=${spec%%,*}
+knobs=
+[ "$cfg" = "$spec" ] || knobs=$(echo "${spec#*,}" | tr ',' ' ')
+ANON_CG=/sys/fs/cgroup/bench-anon
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control || fail "cannot enable the memory controller"
+mkdir -p $ANON_CG || fail "cannot create $ANON_CG"
 node=$(gpusim_nodes | head -n 1)
 [ -n "$node" ] || fail "no gpusim render node"
 
@@ -43,6 +55,14 @@ tuned | daemon | proactive) policy="discard idle-vm-first swapout" thr='' ;;
 esac
 echo "$policy" >"$K/policy" || fail "policy '$policy' refused"
 [ -n "$thr" ] && { echo "$thr" >"$K/idle_threshold_ms" || fail "idle_threshold_ms $thr refused"; }
+for kv in $knobs; do
+	case "$kv" in
+	*[!a-z0-9_]*=* | =*) fail "config modifier '$kv': not a knob name" ;;
+	*=*) [ -f "$K/${kv%%=*}" ] || fail "no reclaim knob ${kv%%=*}" ;;
+	*) fail "config modifier '$kv' is not KNOB=VALUE" ;;
+	esac
+	echo "${kv#*=}" >"$K/${kv%%=*}" || fail "knob ${kv%%=*}=${kv#*=} refused"
+done
 case "$cfg" in
 daemon) daemon_conf=/etc/gemreclaim/gemreclaimd.conf ;;
 proactive)
@@ -55,8 +75,8 @@ proactive)
 	;;
 esac
 
-echo "BENCH config=$cfg"
-echo "BENCH policy=$(tr ' ' '+' <"$K/policy") idle_threshold_ms=$(cat "$K/idle_threshold_ms") min_resident_mb=$(cat "$K/min_resident_mb")"
+echo "BENCH config=$spec"
+echo "BENCH policy=$(tr ' ' '+' <"$K/policy") idle_threshold_ms=$(cat "$K/idle_threshold_ms") min_resident_mb=$(cat "$K/min_resident_mb") swapout_min_idle_ms=$(cat "$K/swapout_min_idle_ms")"
 echo "BENCH guest_mem_kb=$(kv /proc/meminfo MemTotal:) swap_kb=$(kv /proc/meminfo SwapTotal:)"
 
 # Counters at the start (page counts from /proc/vmstat, PSI in us).
@@ -84,9 +104,10 @@ fi
 # The sampler: one TS line per second, from one awk run over /proc/uptime,
 # the reclaim stats, /proc/pressure/memory, /proc/vmstat and the vms table.
 # A VM counts as idle once idle for idle_cut ms (a background client), its
-# total as resident + swapped + discarded bytes.
+# total as resident + swapped + discarded bytes. anon_majflt: the major
+# faults of $ANON_CG (zram swap-ins of the allocator, one page each).
 idle_cut=${TABS_IDLE_CUT_MS:-1000}
-ts_header="t_s resident_bytes swapped_bytes discarded_bytes psi_some_total_us psi_full_total_us psi_some_avg10 pswpin swapin_pages vms idle_vms idle_resident_bytes idle_total_bytes"
+ts_header="t_s resident_bytes swapped_bytes discarded_bytes psi_some_total_us psi_full_total_us psi_some_avg10 pswpin swapin_pages vms idle_vms idle_resident_bytes idle_total_bytes anon_majflt"
 t0=$(cut -d' ' -f1 /proc/uptime)
 sample() {
 	awk -v t0="$t0" -v cut="$idle_cut" '
@@ -99,6 +120,7 @@ sample() {
 		}
 	}
 	FILENAME == "/proc/vmstat" && ($1 == "pswpin") { pswpin = $2 }
+	FILENAME ~ /memory.stat$/ && $1 == "pgmajfault" { amaj = $2 }
 	# vms columns by name from the header; those after comm (which may
 	# hold spaces) counted from the end of the row
 	function vc(name) { return c[name] > cc ? $(NF - H + c[name]) : $(c[name]) }
@@ -112,11 +134,11 @@ sample() {
 		}
 	}
 	END {
-		printf "TS %.1f %d %d %d %d %d %s %d %d %d %d %d %d\n", t,
+		printf "TS %.1f %d %d %d %d %d %s %d %d %d %d %d %d %d\n", t,
 		    s["resident_bytes"], s["swapped_bytes"], s["discarded_bytes"],
 		    p["some_total"], p["full_total"], p["some_avg10"], pswpin,
-		    s["swapin_pages"], nvm, nidle, ires, itot
-	}' /proc/uptime "$R/stats" /proc/pressure/memory /proc/vmstat "$R/vms" 2>/dev/null
+		    s["swapin_pages"], nvm, nidle, ires, itot, amaj
+	}' /proc/uptime "$R/stats" /proc/pressure/memory /proc/vmstat "$R/vms" $ANON_CG/memory.stat 2>/dev/null
 }
 # The raw pressure file beside it, in the trace format of the daemon's
 # unit tests (daemon/tests/data/*.trace: "@<ms since start>", then the
@@ -185,11 +207,14 @@ fi
 # stdout's last key=value of each key
 scn() { tr ' ' '\n' </tmp/scn.out | sed -n "s/^$1=//p" | tail -n 1; }
 echo "BENCH scenario_rc=$rc elapsed_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') result=$(scn result)"
+# the scenario's start on the TS clock, and its steady window (-W) on it
+echo "BENCH scenario_start_s=$(awk -v a="$start" -v b="$t0" 'BEGIN { printf "%.1f", a - b }') steady_start_ms=$(scn steady_start_ms) steady_end_ms=$(scn steady_end_ms)"
+echo "BENCH steady_jobs=$(scn steady_jobs) steady_lat_p50_us=$(scn steady_lat_p50_us) steady_lat_p99_us=$(scn steady_lat_p99_us) steady_lat_max_us=$(scn steady_lat_max_us)"
 echo "BENCH reason=$(sed -n 's/^result=[a-z]* reason=//p' /tmp/scn.out | tail -n 1 | tr -s ' \t' '__')"
 echo "BENCH jobs=$(scn jobs) activations=$(scn activations) verified_bytes=$(scn verified_bytes)"
 echo "BENCH job_lat_p50_us=$(scn job_lat_p50_us) job_lat_p99_us=$(scn job_lat_p99_us) job_lat_max_us=$(scn job_lat_max_us)"
 echo "BENCH mismatches=$(scn mismatches) clients_killed=$(scn clients_killed) anon_killed=$(scn anon_killed)"
-echo "BENCH oom_kills=$((oom1 - oom0))"
+echo "BENCH oom_kills=$((oom1 - oom0)) anon_majflt=$(sed -n 's/^pgmajfault //p' $ANON_CG/memory.stat)"
 echo "BENCH psi_some_us=$((some1 - some0)) psi_full_us=$((full1 - full0))"
 echo "BENCH pswpin_bytes=$(((pswpin1 - pswpin0) * 4096)) pswpout_bytes=$(((pswpout1 - pswpout0) * 4096))"
 echo "BENCH bo_restore_bytes=$(((swapin1 - swapin0) * 4096)) bo_restore_ms=$(((swapns1 - swapns0) / 1000000))"

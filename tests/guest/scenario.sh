@@ -8,15 +8,19 @@
 # every word of every BO is read back through mmap), no process
 # killed, jobs run, BO memory swapped out during the run (sampled from
 # $R/stats while it runs, and the reclaimed and swap-in counters grew), and
-# no OOM kill in the kernel log. Bad arguments exit 2 first, creating
-# nothing. Shorter and smaller on the debug kernel.
+# no OOM kill in the kernel log. The allocator runs in a cgroup of its own
+# (-G: its memory, only its, is charged there) and the last third of the run is a
+# steady state (-W: its jobs are a subset of all, its window inside the
+# run). Bad arguments exit 2 first, creating nothing. Shorter and smaller
+# on the debug kernel.
 . /tests/guest/lib.sh
 reclaim_require
 command -v gpusim-scenario >/dev/null || skip "gpusim-scenario not built"
 grep -q zram0 /proc/swaps || fail "no zram swap"
 
 # Usage errors: exit 2, no client started.
-for args in "-c 0" "-a 3 -c 2" "-w 12X" "-p 1" "-t 99999999999" "-R"; do
+for args in "-c 0" "-a 3 -c 2" "-w 12X" "-p 1" "-t 99999999999" "-R" "-t 10 -W 10" \
+	"-G /sys/fs/cgroup" "-A 1M -G /nonexistent"; do
 	# shellcheck disable=SC2086
 	gpusim-scenario $args >/tmp/usage 2>&1
 	rc=$?
@@ -56,8 +60,11 @@ sampler=$!
 echo 0 >/tmp/swapped_max
 seed=$(date +%s)
 note "seed $seed"
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control || fail "cannot enable the memory controller"
+acg=/sys/fs/cgroup/scenario-anon
+mkdir -p $acg
 gpusim-scenario -q -s "$seed" -c $clients -a $active -w "${ws_mb}M" -H "${heap_mb}M" \
-	-p 1500 -f 50 -t $seconds -A $anon -V >/tmp/sc 2>/tmp/sc.err
+	-p 1500 -f 50 -t $seconds -W $((seconds * 2 / 3)) -A $anon -G $acg -V >/tmp/sc 2>/tmp/sc.err
 rc=$?
 touch /tmp/done.$$
 wait $sampler
@@ -70,6 +77,20 @@ expect_eq "mismatches" "$(get mismatches)" 0
 expect_eq "clients killed" "$(get clients_killed)" 0
 expect_eq "allocator killed" "$(get anon_killed)" 0
 expect_gt "jobs" "$(get jobs)" 0
+expect_gt "steady-state jobs" "$(get steady_jobs)" 0
+[ "$(get steady_jobs)" -lt "$(get jobs)" ] || fail "steady_jobs $(get steady_jobs) not fewer than jobs $(get jobs)"
+[ "$(get steady_lat_max_us)" -le "$(get job_lat_max_us)" ] || fail "steady max latency above the run's"
+w=$(sed -n 's/^steady_start_ms=\([0-9]*\) steady_end_ms=\([0-9]*\)$/\1 \2/p' /tmp/sc)
+# the window: its -W share of the -t seconds, inside the program's run
+set -- $w
+[ $# = 2 ] && [ $(($2 - $1)) -ge $(((seconds - seconds * 2 / 3) * 1000 - 100)) ] &&
+	[ "$2" -le "$(get elapsed_ms)" ] || fail "steady window '$w' (elapsed $(get elapsed_ms) ms)"
+# the allocator's memory, and only its, was charged there (under pressure
+# part of it may be in swap before the rest is written: no lower bound)
+peak=$(cat $acg/memory.peak)
+[ "$peak" -ge $((1 << 20)) ] && [ "$peak" -le $(((${anon%M} + 8) << 20)) ] ||
+	fail "allocator's cgroup memory.peak $peak, want 1 MiB..$anon + 8 MiB"
+note "allocator's cgroup memory.peak $peak"
 # -V: at the end every word of every BO was read back through mmap
 expect_eq "bytes checked word for word through mmap" "$(get cpu_checked_bytes)" \
 	$((clients * ws_mb * 1048576))

@@ -4,7 +4,8 @@
  *
  *   gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE] [-w SIZE]
  *                   [-H SIZE] [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS]
- *                   [-F HOT] [-b EVERY] [-R] [-A SIZE] [-V] [-q]
+ *                   [-F HOT] [-b EVERY] [-R] [-W SECONDS] [-A SIZE [-G CGROUP]]
+ *                   [-V] [-q]
  *
  * A browser or compositor session: a coordinator forks CLIENTS client
  * processes. Each opens the render node itself, creates its own VM, a
@@ -49,9 +50,16 @@
  * steeply with the page's distance in the recency (LRU) list. Draws come
  * from -s SEED.
  *
+ * With -W SECONDS, the steady state starts that long after the set-up (the
+ * run's first -t second): jobs submitted from then on are also counted in a
+ * histogram of their own, reported as the steady_* keys with the window's
+ * bounds, so that a benchmark can leave the set-up's restores out.
+ *
  * With -A, an allocator process holds SIZE bytes of anonymous memory (64
  * pattern bytes per page, zeros after), touching and checking every page
- * once every ANON_SWEEP_MS.
+ * once every ANON_SWEEP_MS. With -G, it first moves itself into the cgroup
+ * v2 directory CGROUP, so that its memory (and its swap-ins, as major
+ * faults in CGROUP's memory.stat) is told apart from the clients'.
  *
  * With -V, when the run ends each client verifies every BO once more on
  * the GPU (covering its last idle stretch, and clients the rotation never
@@ -68,8 +76,11 @@
  * Output, key=value lines on stdout: the parameters first ("scenario
  * seed=..."), "progress ..." every 5 s unless -q, then jobs, activations,
  * verified_bytes (bytes of the BOs whose every page was checked),
- * cpu_checked_bytes (-V), bg_visits and bg_revisits (-R), job_lat_p50_us, job_lat_p99_us, job_lat_max_us, mismatches,
- * clients_killed, anon_killed, elapsed_ms (setup included) and
+ * cpu_checked_bytes (-V), bg_visits and bg_revisits (-R), job_lat_p50_us,
+ * job_lat_p99_us, job_lat_max_us, with -W steady_start_ms and
+ * steady_end_ms (from the program's start), steady_jobs,
+ * steady_lat_p50_us, steady_lat_p99_us and steady_lat_max_us, then
+ * mismatches, clients_killed, anon_killed, elapsed_ms (setup included) and
  * "result=pass" or "result=fail reason=...". Diagnostics go to stderr.
  * Exit status: 0 pass, 1 check failed (a mismatch, a process killed), 2
  * usage, 3 device or ioctl error.
@@ -131,7 +142,10 @@ struct sc_opts {
 	uint32_t hot;		/* -F: clients 0..hot-1 rotate in the foreground */
 	uint32_t bg_every;	/* -b: every bg_every-th rotation a background one */
 	int recency;		/* -R: background visits by recency, not a cycle */
+	uint32_t warmup_s;	/* -W: the steady state starts this long in */
+	int steady;		/* -W given */
 	uint64_t anon;
+	const char *anon_cgroup;	/* -G */
 	int cpu_check;
 	int quiet;
 };
@@ -151,6 +165,11 @@ struct sc_stats {
 	uint32_t ready;
 	uint32_t pad;
 	uint64_t lat[SC_LAT_BUCKETS];
+	/* -W: the coordinator's stamp (0: not yet), then jobs from it on */
+	uint64_t steady_from_ns;
+	uint64_t ss_jobs;
+	uint64_t ss_lat_max_us;
+	uint64_t ss_lat[SC_LAT_BUCKETS];
 };
 
 struct sc_bo {
@@ -195,9 +214,9 @@ static void usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, "\nusage: gpusim-scenario [-d NODE] [-s SEED] [-c CLIENTS] [-a ACTIVE]"
 		" [-w SIZE] [-H SIZE]\n"
 		"                       [-p PERIOD_MS] [-f FRAME_MS] [-t SECONDS] [-F HOT] [-b EVERY]\n"
-		"                       [-R] [-A SIZE] [-V] [-q]\n"
-		"  defaults: -s 1 -c 12 -a 2 -w 24M -H 4M -p 2000 -f 50 -t 60 -b 4 -A 0 (-F: all rotate);"
-		" sizes take K, M, G\n");
+		"                       [-R] [-W SECONDS] [-A SIZE [-G CGROUP]] [-V] [-q]\n"
+		"  defaults: -s 1 -c 12 -a 2 -w 24M -H 4M -p 2000 -f 50 -t 60 -b 4 -A 0 (-F: all rotate;"
+		" -W: no steady-state figures); sizes take K, M, G\n");
 	exit(EXIT_USAGE);
 }
 
@@ -243,7 +262,7 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		.bg_every = 4,
 	};
 	opterr = 0;
-	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:F:b:RA:Vq")) != -1) {
+	while ((opt = getopt(argc, argv, ":d:s:c:a:w:H:p:f:t:F:b:RW:A:G:Vq")) != -1) {
 		switch (opt) {
 		case 'd':
 			if (!*optarg || strlen(optarg) >= sizeof(((struct gpusim_dev *)0)->path))
@@ -265,6 +284,15 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		case 'F': o->hot = sc_num_arg("-F", optarg, 1, SC_MAX_CLIENTS); break;
 		case 'b': o->bg_every = sc_num_arg("-b", optarg, 1, 1000); break;
 		case 'R': o->recency = 1; break;
+		case 'W':
+			o->warmup_s = sc_num_arg("-W", optarg, 0, 86400);
+			o->steady = 1;
+			break;
+		case 'G':
+			if (!*optarg)
+				usage_error("%s", "-G needs a cgroup directory");
+			o->anon_cgroup = optarg;
+			break;
 		case 'V': o->cpu_check = 1; break;
 		case 'q': o->quiet = 1; break;
 		case ':': usage_error("option -%s needs a value", (char[]){ (char)optopt, 0 }); break;
@@ -279,6 +307,21 @@ static void sc_parse(int argc, char **argv, struct sc_opts *o)
 		usage_error("%s", "-F HOT must be at least -a ACTIVE and less than -c CLIENTS");
 	if (o->recency && !o->hot)
 		usage_error("%s", "-R needs -F HOT (it picks among the background clients)");
+	if (o->steady && o->warmup_s >= o->seconds)
+		usage_error("%s", "-W SECONDS must be less than -t SECONDS (no steady state left)");
+	if (o->anon_cgroup) {
+		char path[4096];
+
+		if (!o->anon)
+			usage_error("%s", "-G needs -A SIZE (it places the allocator)");
+		if (snprintf(path, sizeof(path), "%s/cgroup.procs", o->anon_cgroup) >=
+		    (int)sizeof(path))
+			usage_error("-G %s: path too long", o->anon_cgroup);
+		if (access(path, W_OK)) {
+			fprintf(stderr, "gpusim-scenario: -G %s: %s\n", path, strerror(errno));
+			usage_error("-G %s: not a cgroup v2 directory we may join", o->anon_cgroup);
+		}
+	}
 }
 
 static uint64_t sc_now_ms(void)
@@ -415,11 +458,20 @@ static void sc_run(struct sc_client *c, const struct drm_gpusim_cmd *cmds, size_
 		if (ret)
 			sc_client_die(c, "job wait", ret);
 		if (timed) {
+			uint64_t from = sc_get(&c->st->steady_from_ns);
+
 			us = (gpusim_now_ns() - t0) / 1000;
 			sc_add(&c->st->jobs, 1);
 			sc_add(&c->st->lat[sc_lat_bucket(us)], 1);
 			if (us > sc_get(&c->st->lat_max_us))
 				__atomic_store_n(&c->st->lat_max_us, us, __ATOMIC_RELAXED);
+			if (from && t0 >= from) {
+				sc_add(&c->st->ss_jobs, 1);
+				sc_add(&c->st->ss_lat[sc_lat_bucket(us)], 1);
+				if (us > sc_get(&c->st->ss_lat_max_us))
+					__atomic_store_n(&c->st->ss_lat_max_us, us,
+							 __ATOMIC_RELAXED);
+			}
 		}
 		switch (w.status) {
 		case DRM_GPUSIM_JOB_DONE:
@@ -691,6 +743,21 @@ static void __attribute__((noreturn)) sc_client_main(const struct sc_opts *o, ui
 
 /* anonymous memory ---------------------------------------------------------- */
 
+/* -G: move the calling process into @dir before it touches any memory. */
+static void sc_join_cgroup(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0\n", 2) != 2) {
+		fprintf(stderr, "gpusim-scenario: allocator: join %s: %s\n", path, strerror(errno));
+		_exit(EXIT_DEVICE);
+	}
+	close(fd);
+}
+
 static void __attribute__((noreturn)) sc_anon_main(const struct sc_opts *o, int ready_fd,
 						   struct sc_stats *st)
 {
@@ -701,6 +768,8 @@ static void __attribute__((noreturn)) sc_anon_main(const struct sc_opts *o, int 
 	uint64_t *m;
 
 	sc_child_init();
+	if (o->anon_cgroup)
+		sc_join_cgroup(o->anon_cgroup);
 	m = mmap(NULL, o->anon, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
 		fprintf(stderr, "gpusim-scenario: anon mmap: %s\n", strerror(errno));
@@ -751,6 +820,8 @@ struct sc_coord {
 	uint32_t bg_recent[SC_MAX_CLIENTS];
 	uint64_t rng;
 	uint32_t bg_visits, bg_revisits;	/* -R: draws, and revisits among them */
+	uint64_t steady_start_ms, steady_end_ms;	/* -W: sc_now_ms() times */
+	uint64_t stop_ms;		/* when the schedule ended */
 };
 
 static void sc_send(struct sc_child *ch, char cmd)
@@ -981,6 +1052,8 @@ static void sc_rotate(struct sc_coord *s)
 struct sc_totals {
 	uint64_t jobs, activations, verified_bytes, cpu_checked_bytes, mismatches, lat_max_us;
 	uint64_t lat[SC_LAT_BUCKETS];
+	uint64_t ss_jobs, ss_lat_max_us;
+	uint64_t ss_lat[SC_LAT_BUCKETS];
 };
 
 static void sc_sum(const struct sc_coord *s, struct sc_totals *t)
@@ -1000,6 +1073,11 @@ static void sc_sum(const struct sc_coord *s, struct sc_totals *t)
 			t->lat_max_us = sc_get(&st->lat_max_us);
 		for (k = 0; k < SC_LAT_BUCKETS; k++)
 			t->lat[k] += sc_get(&st->lat[k]);
+		t->ss_jobs += sc_get(&st->ss_jobs);
+		if (sc_get(&st->ss_lat_max_us) > t->ss_lat_max_us)
+			t->ss_lat_max_us = sc_get(&st->ss_lat_max_us);
+		for (k = 0; k < SC_LAT_BUCKETS; k++)
+			t->ss_lat[k] += sc_get(&st->ss_lat[k]);
 	}
 }
 
@@ -1025,6 +1103,16 @@ static void sc_schedule(struct sc_coord *s)
 {
 	uint64_t start = sc_now_ms(), end = start + (uint64_t)s->o->seconds * 1000;
 	uint64_t next_switch = start, next_progress = start + SC_PROGRESS_MS;
+	uint32_t i;
+
+	/* -W: stamped now, so the window starts after the set-up whatever it took */
+	if (s->o->steady) {
+		s->steady_start_ms = start + (uint64_t)s->o->warmup_s * 1000;
+		s->steady_end_ms = end;
+		for (i = 0; i < s->nchild; i++)
+			__atomic_store_n(&s->stats[i].steady_from_ns,
+					 s->steady_start_ms * 1000000, __ATOMIC_RELAXED);
+	}
 
 	for (;;) {
 		uint64_t now = sc_now_ms(), wake;
@@ -1120,6 +1208,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "gpusim-scenario: setup took %" PRIu64 " ms\n", sc_now_ms() - start);
 	if (!s.device_error)
 		sc_schedule(&s);
+	s.stop_ms = sc_now_ms();
 	sc_stop(&s);
 
 	sc_sum(&s, &t);
@@ -1136,6 +1225,22 @@ int main(int argc, char **argv)
 	printf("job_lat_p50_us=%" PRIu64 "\n", sc_lat_percentile(t.lat, samples, 50, t.lat_max_us));
 	printf("job_lat_p99_us=%" PRIu64 "\n", sc_lat_percentile(t.lat, samples, 99, t.lat_max_us));
 	printf("job_lat_max_us=%" PRIu64 "\n", t.lat_max_us);
+	if (o.steady) {
+		for (samples = 0, k = 0; k < SC_LAT_BUCKETS; k++)
+			samples += t.ss_lat[k];
+		/* a run cut short (device error) ends its window early */
+		if (s.steady_end_ms > s.stop_ms)
+			s.steady_end_ms = s.stop_ms;
+		printf("steady_start_ms=%" PRIu64 " steady_end_ms=%" PRIu64 "\n",
+		       s.steady_start_ms ? s.steady_start_ms - start : 0,
+		       s.steady_end_ms ? s.steady_end_ms - start : 0);
+		printf("steady_jobs=%" PRIu64 "\n", t.ss_jobs);
+		printf("steady_lat_p50_us=%" PRIu64 "\n",
+		       sc_lat_percentile(t.ss_lat, samples, 50, t.ss_lat_max_us));
+		printf("steady_lat_p99_us=%" PRIu64 "\n",
+		       sc_lat_percentile(t.ss_lat, samples, 99, t.ss_lat_max_us));
+		printf("steady_lat_max_us=%" PRIu64 "\n", t.ss_lat_max_us);
+	}
 	printf("mismatches=%" PRIu64 "\n", t.mismatches);
 	printf("clients_killed=%u\n", s.killed);
 	printf("anon_killed=%d\n", s.anon_killed);
