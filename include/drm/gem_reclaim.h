@@ -418,6 +418,18 @@ struct gem_reclaim_vm {
 	u64 scan_gen;
 	/** @scan_left: links of @bos that pass has still to visit */
 	unsigned int scan_left;
+	/**
+	 * @discardable_pages: pages of the resident, unpinned, discardable
+	 * BOs (discard-on-reclaim or madvised DONTNEED) of this VM's memcg
+	 * mapped in it, which count_objects leaves out while the VM is
+	 * active (core-private, under &gem_reclaim_device.lock)
+	 */
+	unsigned long discardable_pages;
+	/**
+	 * @swappable_pages: the same for the other resident, unpinned BOs
+	 * (core-private, under &gem_reclaim_device.lock)
+	 */
+	unsigned long swappable_pages;
 };
 
 static inline struct gem_reclaim_object *

@@ -51,6 +51,16 @@ module_param_named(validate_delay_ms, gpusim_validate_delay_ms, uint, 0644);
 MODULE_PARM_DESC(validate_delay_ms,
 		 "test hook: ms to sleep per restored BO in the submit path (default 0, at most 10000)");
 
+/*
+ * Test hook: while set, the GPU starts no new job (a running one finishes),
+ * so every VM with a queued job stays active for as long as a test needs,
+ * with no race against the job's completion. A VM being destroyed still
+ * cancels its jobs. Off (the default) in normal use.
+ */
+bool gpusim_hold_jobs;
+module_param_named(hold_jobs, gpusim_hold_jobs, bool, 0644);
+MODULE_PARM_DESC(hold_jobs, "test hook: start no new job while set, keeping VMs with queued jobs active (default off)");
+
 struct gpusim_counters gpusim_counters;
 struct gpusim_dma_stats gpusim_dma_stats;
 

@@ -60,6 +60,7 @@ struct gpusim_dma_stats {
 extern struct gpusim_dma_stats gpusim_dma_stats;
 extern bool gpusim_map_wc;
 extern unsigned int gpusim_validate_delay_ms;
+extern bool gpusim_hold_jobs;
 
 /**
  * struct gpusim_device - one simulated GPU

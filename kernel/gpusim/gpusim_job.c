@@ -239,6 +239,9 @@ void gpusim_vm_run_jobs(struct work_struct *work)
 		bool dead;
 		int err;
 
+		/* The hold_jobs test hook; cancellation ends it for this VM. */
+		while (READ_ONCE(gpusim_hold_jobs) && !READ_ONCE(vm->dead))
+			schedule_timeout_idle(msecs_to_jiffies(20));
 		spin_lock(&vm->job_lock);
 		job = list_first_entry_or_null(&vm->jobs, struct gpusim_job, node);
 		if (job)

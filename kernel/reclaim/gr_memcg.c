@@ -40,10 +40,11 @@
  * parent's reclaim.
  *
  * count_objects for a memcg adds up the records on its list (its own, and
- * those of removed descendants): exact, and O(1) but for removed cgroups.
- * It answers %SHRINK_EMPTY only when that list is empty; it answers 0 when
- * the pages exist but cannot be taken now (no swap, a caller that may not
- * block), so that the memcg's bit stays set. The walk stamps each record
+ * those of removed descendants): O(1) but for removed cgroups, less the
+ * pages of its BOs mapped in its active VMs (DOC: Shrinker). It answers
+ * %SHRINK_EMPTY only when that list is empty; it answers 0 when the pages
+ * exist but cannot be taken now (no swap, a caller that may not block, an
+ * active VM), so that the memcg's bit stays set. The walk stamps each record
  * with the memcg whose list holds it, and scan_objects takes only BOs whose
  * record carries the stamp of the memcg being reclaimed.
  *

@@ -55,8 +55,9 @@
  *    node lock alone, by count_objects' walk.
  * 6. &gem_reclaim_device.lock (spinlock, irq-safe, one per device): protects
  *    the device's BO lists and its active and idle VM lists, each VM's job
- *    counter, idle timestamp and list of BO links, and the BO links
- *    themselves (&gem_reclaim_object.links, written with the pages lock
+ *    counter, idle timestamp, list of BO links and page counts
+ *    (&gem_reclaim_vm.discardable_pages, kept with the BO's accounting),
+ *    and the BO links themselves (&gem_reclaim_object.links, written with the pages lock
  *    held too, so either lock lets one read them). Innermost; nothing is
  *    allocated and no other lock is taken while it is held.
  *
@@ -89,7 +90,8 @@
  * swap-in statistics, BO release) reads the pointer with rcu_dereference()
  * inside rcu_read_lock() and, if it is NULL, touches no reclaim counter;
  * inside that section it only does atomic updates and takes the spinlocks
- * of item 5 (possibly freeing its memcg's record), never sleeps.
+ * of items 5 and 6 (possibly freeing its memcg's record; the device lock
+ * for its VMs' page counts), never sleeps.
  * Unregister clears the pointer, waits with synchronize_rcu() for every
  * such reader, and only then frees the shrinker, the control plane and the
  * counters. The shrinker and the control plane reach their state through

@@ -29,13 +29,20 @@
  *   VM its &gem_reclaim_vm.bos, the links of the BOs mapped in it (kept by
  *   gem_reclaim_object_gpu_mapped()).
  *
- * count_objects is O(1): it adds up per-class page counters that every
- * change of a BO keeps up to date (gr_account_locked()): pages of resident,
- * unpinned discard-on-reclaim BOs; of resident, unpinned other BOs mapped
- * on the GPU; and of the others not mapped on the GPU. Swap-out work counts
- * only while swap space exists, GPU-mapped BOs only when the caller may
- * block, and the sum is capped so that min_resident_mb stays resident. It
- * returns %SHRINK_EMPTY when that is nothing.
+ * count_objects does not walk BOs: it adds up per-class page counters that
+ * every change of a BO keeps up to date (gr_account_locked()): pages of
+ * resident, unpinned discard-on-reclaim BOs; of resident, unpinned other
+ * BOs mapped on the GPU; and of the others not mapped on the GPU. From
+ * these it subtracts the pages no pass would take now, those of BOs mapped
+ * in an active VM: each VM keeps the same counts for the BOs linked to it
+ * (&gem_reclaim_vm.discardable_pages, &gem_reclaim_vm.swappable_pages,
+ * kept with the BO's counters and its links, for BOs of the VM's memcg),
+ * summed over at most GR_COUNT_ACTIVE_VMS active VMs. VMs idle for less
+ * than a policy's threshold still count. Swap-out work counts only while
+ * swap space exists, GPU-mapped BOs only when the caller may block, and
+ * the sum is capped so that min_resident_mb stays resident. It returns
+ * %SHRINK_EMPTY when the scope has no reclaimable page at all, 0 when none
+ * can be taken now.
  *
  * scan_objects runs the policy chain (read from the knobs without a lock)
  * until it freed sc->nr_to_scan pages; each policy looks at a bounded
@@ -216,9 +223,54 @@ static u32 gr_acct_class_locked(struct gem_reclaim_object *bo)
 }
 
 /*
+ * What a link of @bo adds to its VM's page counts: the BO's pages if its
+ * accounting classes @acct make it discardable or swappable while mapped,
+ * and only if the BO is charged to the VM's memcg, so that a memcg-scoped
+ * count never subtracts pages it does not hold (a BO imported from
+ * another cgroup's process, a task that moved after creating its VM);
+ * such a link's pages count as takeable. bo->memcg changes only while
+ * acct is 0 (gem_reclaim_object_set_owner()), so what is added is what
+ * is later subtracted.
+ */
+static void gr_link_pages_add(struct gem_reclaim_vm *vm,
+			      struct gem_reclaim_object *bo, u32 acct, long sign)
+{
+	long npages = sign * (long)gr_bo_npages(bo);
+
+	lockdep_assert_held(&bo->rdev->lock);
+	if (bo->memcg != vm->memcg)
+		return;
+	if (acct & BIT(GR_ACCT_DISCARDABLE))
+		vm->discardable_pages += npages;
+	if (acct & BIT(GR_ACCT_SWAP_GPU))
+		vm->swappable_pages += npages;
+}
+
+#define GR_ACCT_LINKED	(BIT(GR_ACCT_DISCARDABLE) | BIT(GR_ACCT_SWAP_GPU))
+
+/* Move the BO's contribution to its VMs' page counts from @old to @acct. */
+static void gr_link_pages_update(struct gem_reclaim_object *bo, u32 old,
+				 u32 acct)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	struct gem_reclaim_link *link;
+	unsigned long irqflags;
+
+	if (!((old ^ acct) & GR_ACCT_LINKED))
+		return;
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_for_each_entry(link, &bo->links, bo_node) {
+		gr_link_pages_add(link->vm, bo, old, -1);
+		gr_link_pages_add(link->vm, bo, acct, 1);
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+}
+
+/*
  * The counters exist from register to unregister only; a BO accounted
  * while they do not is left out of them (acct 0). See DOC: Locking in
- * gr_object.c for the RCU rule on &gem_reclaim_device.reclaim.
+ * gr_object.c for the RCU rule on &gem_reclaim_device.reclaim. The
+ * per-VM page counts follow &gem_reclaim_object.acct, whatever it is.
  */
 static void gr_account_set(struct gem_reclaim_object *bo, u32 acct)
 {
@@ -231,12 +283,14 @@ static void gr_account_set(struct gem_reclaim_object *bo, u32 acct)
 	rcu_read_lock();
 	r = rcu_dereference(bo->rdev->reclaim);
 	if (!r) {
+		gr_link_pages_update(bo, bo->acct, 0);
 		bo->acct = 0;
 		goto out_unlock;
 	}
 	diff = bo->acct ^ acct;
 	if (!diff)
 		goto out_unlock;
+	gr_link_pages_update(bo, bo->acct, acct);
 	bo->acct = acct;
 	for (i = 0; i < GR_ACCT_COUNT; i++) {
 		if (!(diff & BIT(i)))
@@ -392,6 +446,7 @@ void gr_link_update_locked(struct gem_reclaim_object *bo,
 		list_add_tail(&link->vm_node, &vm->bos);
 		vm->bo_count++;
 		rdev->nr_links++;
+		gr_link_pages_add(vm, bo, bo->acct, 1);
 	}
 	if (!link) {
 		drm_WARN_ON_ONCE(rdev->drm, delta < 0 && bo->vm_unlinked < -delta);
@@ -405,6 +460,7 @@ void gr_link_update_locked(struct gem_reclaim_object *bo,
 		list_del(&link->vm_node);
 		vm->bo_count--;
 		rdev->nr_links--;
+		gr_link_pages_add(vm, bo, bo->acct, -1);
 		new = link;	/* freed below, outside the lock */
 	}
 out_unlock:
@@ -429,6 +485,7 @@ void gr_links_release(struct gem_reclaim_object *bo)
 		list_del(&link->vm_node);
 		link->vm->bo_count--;
 		rdev->nr_links--;
+		gr_link_pages_add(link->vm, bo, bo->acct, -1);
 		list_move(&link->bo_node, &dead);
 	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
@@ -673,15 +730,23 @@ static unsigned long gr_scan_pages(struct gr_scan *scan, enum gr_acct_class c)
 	return n > 0 ? n : 0;
 }
 
+/* @n less @active, not below 0. */
+static unsigned long gr_less(unsigned long n, unsigned long active)
+{
+	return n > active ? n - active : 0;
+}
+
 /**
  * gr_discard_count() - &gr_policy_ops.count of discard
  * @scan: the pass
  *
- * Returns: pages of resident, unpinned discard-on-reclaim BOs.
+ * Returns: pages of resident, unpinned discard-on-reclaim BOs, less those
+ * mapped in active VMs.
  */
 unsigned long gr_discard_count(struct gr_scan *scan)
 {
-	return gr_scan_pages(scan, GR_ACCT_DISCARDABLE);
+	return gr_less(gr_scan_pages(scan, GR_ACCT_DISCARDABLE),
+		       scan->active_discardable);
 }
 
 /**
@@ -689,7 +754,8 @@ unsigned long gr_discard_count(struct gr_scan *scan)
  * @scan: the pass
  *
  * Returns: pages of resident, unpinned BOs that are not discard-on-reclaim;
- * GPU-mapped ones only if the caller may block; 0 without swap space.
+ * GPU-mapped ones only if the caller may block and not those mapped in
+ * active VMs; 0 without swap space.
  */
 unsigned long gr_swap_count(struct gr_scan *scan)
 {
@@ -699,7 +765,8 @@ unsigned long gr_swap_count(struct gr_scan *scan)
 		return 0;
 	n = gr_scan_pages(scan, GR_ACCT_SWAP_IDLE);
 	if (scan->may_block)
-		n += gr_scan_pages(scan, GR_ACCT_SWAP_GPU);
+		n += gr_less(gr_scan_pages(scan, GR_ACCT_SWAP_GPU),
+			     scan->active_swappable);
 	return n;
 }
 
@@ -1026,12 +1093,48 @@ static unsigned long gr_above_floor(struct gr_scan *scan)
 	return resident > (long)scan->floor ? resident - scan->floor : 0;
 }
 
+/* Active VMs count_objects looks at, at most (under the device lock). */
+#define GR_COUNT_ACTIVE_VMS	64
+
+/*
+ * Pages of the BOs mapped in the active VMs in the pass's scope (by the
+ * VM's memcg: a VM counts only BOs of its own memcg, gr_link_pages_add()),
+ * which no policy takes now. At most GR_COUNT_ACTIVE_VMS active VMs, in or
+ * out of scope, are looked at, so that this stays short under the device
+ * lock; BOs of the others count as takeable. A BO mapped in several active
+ * VMs is subtracted once for each: the count errs low then, never below 0.
+ */
+static void gr_count_active(struct gr_scan *scan)
+{
+	struct gem_reclaim_device *rdev = scan->rdev;
+	struct gem_reclaim_vm *vm;
+	unsigned long irqflags;
+	unsigned int seen = 0;
+
+	/* Nothing to subtract from, or no active VM: no lock taken. */
+	if ((!gr_scan_pages(scan, GR_ACCT_DISCARDABLE) &&
+	     !gr_scan_pages(scan, GR_ACCT_SWAP_GPU)) ||
+	    list_empty_careful(&rdev->vms_active))
+		return;
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_for_each_entry(vm, &rdev->vms_active, lru_node) {
+		if (seen++ == GR_COUNT_ACTIVE_VMS)
+			break;
+		if (scan->memcg_scoped && vm->memcg != scan->memcg)
+			continue;
+		scan->active_discardable += vm->discardable_pages;
+		scan->active_swappable += vm->swappable_pages;
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+}
+
 static unsigned long gr_count(struct gr_scan *scan)
 {
 	unsigned long discard = 0, swap = 0, n;
 	const struct gr_policy_ops *ops;
 	unsigned int i;
 
+	gr_count_active(scan);
 	for (i = 0; i < scan->params.chain.len; i++) {
 		ops = &gr_policies[scan->params.chain.idx[i]];
 		if (!ops->count)
@@ -1125,7 +1228,8 @@ static unsigned long gr_count_objects(struct shrinker *shrinker,
 	/*
 	 * SHRINK_EMPTY clears the shrinker's bit in the memcg: only when it
 	 * has no reclaimable page at all. Pages that cannot be taken now
-	 * (no swap, a caller that may not block, the floor) give 0.
+	 * (no swap, a caller that may not block, an active VM, the floor)
+	 * give 0.
 	 */
 	if (!gr_scan_memcg(&scan, sc))
 		return SHRINK_EMPTY;

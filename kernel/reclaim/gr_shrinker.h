@@ -73,6 +73,13 @@ struct gr_scan {
 	struct mem_cgroup *memcg;
 	/** @memcg_pages: pages of @memcg's BOs per class, if @memcg_scoped */
 	long memcg_pages[GR_ACCT_COUNT];
+	/**
+	 * @active_discardable: count_objects only: pages of the discardable
+	 * BOs mapped in active VMs in scope, which no pass takes now
+	 */
+	unsigned long active_discardable;
+	/** @active_swappable: the same for the swappable GPU-mapped BOs */
+	unsigned long active_swappable;
 	/** @may_block: the caller may block, so GPU-mapped BOs may be taken */
 	bool may_block;
 	/** @swap: swap space exists, so swapping out is worth it */

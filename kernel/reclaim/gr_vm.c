@@ -96,6 +96,8 @@ void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,
 	vm->bo_count = 0;
 	vm->scan_gen = 0;
 	vm->scan_left = 0;
+	vm->discardable_pages = 0;
+	vm->swappable_pages = 0;
 	vm->owner_pid = task_tgid_nr(current);
 	get_task_comm(vm->owner_comm, current);
 	vm->memcg = gr_memcg_of_current();
@@ -119,6 +121,7 @@ void gem_reclaim_vm_fini(struct gem_reclaim_vm *vm)
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	drm_WARN_ON(rdev->drm, vm->active_jobs);
 	drm_WARN_ON(rdev->drm, !list_empty(&vm->bos));
+	drm_WARN_ON(rdev->drm, vm->discardable_pages || vm->swappable_pages);
 	list_del(&vm->lru_node);
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	atomic_long_dec(&rdev->vm_count);

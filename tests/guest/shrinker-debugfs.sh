@@ -7,11 +7,15 @@
 #   policies' reclaimed pages, the drop of resident bytes and the drop of
 #   count_objects are the same number, and no more than was asked;
 # - with an empty chain count_objects is 0 (no line);
-# - the shrinker is memcg-aware, and its count is exact per memcg: with a
+# - the shrinker is memcg-aware, and its count is its BOs' per memcg: with a
 #   second client in cgroup gr-a, the count file has one line per memcg,
 #   the root's (this script's BOs) and gr-a's, each equal to that memcg's
 #   BO bytes in the bos table (cgroup column); a scan naming gr-a's inode
 #   frees gr-a's pages only.
+# - count_objects leaves out the BOs of active VMs: with gpusim's GPU held
+#   (hold_jobs) while the clients' first jobs are queued, each memcg's
+#   count is its BO pages less its active VM's resident pages (each client
+#   has two VMs: the other one's pages still count);
 # - the client then verifies every page: 0 mismatches.
 . /tests/guest/lib.sh
 reclaim_require
@@ -32,7 +36,7 @@ cga=/sys/fs/cgroup/gr-a
 mkdir $cga || fail "mkdir $cga"
 gpusim-wl -s 7 sparse 2 32M 4M /tmp/go >/tmp/wl 2>&1 &
 wl=$!
-sh -c "echo \$\$ >$cga/cgroup.procs && exec gpusim-wl -s 8 sparse 1 16M 4M /tmp/go" >/tmp/wla 2>&1 &
+sh -c "echo \$\$ >$cga/cgroup.procs && exec gpusim-wl -s 8 sparse 2 16M 4M /tmp/go" >/tmp/wla 2>&1 &
 wla=$!
 wait_line /tmp/wl '^filled=1' 120
 wait_line /tmp/wla '^filled=1' 120
@@ -81,7 +85,48 @@ echo "" >"$K/policy"
 expect_eq "count_objects with an empty chain (0: no line)" "$(wc -l <"$sd/count")" 0
 echo "discard swapout" >"$K/policy"
 
+# count_objects leaves out what no pass would take now, the BOs of active
+# VMs: with the GPU held (gpusim's hold_jobs), each client's first verify
+# job keeps its first VM active, once the submit has restored its BOs.
+# Each memcg's count is then its BOs' resident pages less the resident
+# pages of its active VM (vms table).
+vm_pages_of() { # CGROUP_INO STATE: resident pages of that memcg's VMs in STATE
+	awk -v i="$1" -v s="$2" 'NR == 1 { H = NF; for (c = 1; c <= NF; c++) col[$c] = c; cc = col["comm"]; next }
+		function vc(n) { return col[n] > cc ? $(NF - H + col[n]) : $(col[n]) }
+		vc("cgroup") == i && vc("state") == s { n += vc("resident") } END { print n / 4096 }' "$R/vms"
+}
+hold=/sys/module/gpusim/parameters/hold_jobs
+echo 1 >$hold || fail "cannot hold the GPU"
+# a failing check must not leave the clients' jobs held
+trap 'echo 0 >$hold' EXIT
 touch /tmp/go
+# Both first VMs active and restored (the submit marks a VM active before
+# it restores the BOs), and the three files read alike twice in a row.
+snap() {
+	for ino in "$root_ino" "$a_ino"; do
+		echo "$ino $(vm_pages_of "$ino" active) $(kcount_of "$ino") $(bo_pages_of "$ino")"
+	done
+}
+end=$(($(date +%s) + 60)) prev=
+while :; do
+	cur=$(snap)
+	if [ "$(grep -c ' active ' "$R/vms")" = 2 ] &&
+		[ "$(tab_sum "$R/vms" swapped state active)" = 0 ] && [ "$cur" = "$prev" ]; then
+		break
+	fi
+	[ "$(date +%s)" -lt $end ] || { cat "$R/vms"; fail "the clients' first VMs did not settle active and resident"; }
+	prev=$cur
+	sleep 0.5
+done
+cat "$R/vms" "$sd/count"
+echo "$cur" | while read -r ino act count bo; do
+	expect_gt "resident pages of memcg $ino's active VM" "$act" 0
+	expect_gt "resident pages of memcg $ino's other VM" $((bo - act)) 0
+	expect_eq "count_objects of memcg $ino with one VM active: BO pages less the active VM's" \
+		"$count" $((bo - act))
+done || exit 1
+echo 0 >$hold
+trap - EXIT
 wait $wl || fail "gpusim-wl failed: $(tail -n 3 /tmp/wl)"
 wait $wla || fail "gpusim-wl in gr-a failed: $(tail -n 3 /tmp/wla)"
 grep -q 'gpu_mismatches=0 cpu_mismatches=0' /tmp/wl || fail "mismatches: $(tail -n 2 /tmp/wl)"
