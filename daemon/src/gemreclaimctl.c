@@ -295,7 +295,7 @@ static void print_stat_value(const struct stat_entry *e)
 
 static const char *const status_knobs[] = {
 	"policy", "available_policies", "idle_threshold_ms", "min_resident_mb",
-	"swapout_min_idle_ms",
+	"swapout_min_idle_ms", "refault_protect_ms",
 };
 
 /* One card's object of status --json; 0 or an exit code (reason on stderr). */

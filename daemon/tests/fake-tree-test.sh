@@ -28,6 +28,7 @@ echo "discard idle-vm-first swapout" > "$R/available_policies"
 echo 1000 > "$R/idle_threshold_ms"
 echo 32 > "$R/min_resident_mb"
 echo 0 > "$R/swapout_min_idle_ms"
+echo 0 > "$R/refault_protect_ms"
 printf 'resident_bytes 1048576\nswapped_bytes 0\n' > "$G/stats"
 printf 'id pid comm state idle_ms bos resident swapped discarded\n1 100 app idle 60000 1 8388608 0 0\n' > "$G/vms"
 printf 'id vm pid comm size resident state flags mmap reclaims swapins idle_ms\n' > "$G/bos"
@@ -194,7 +195,7 @@ lines=sys.stdin.read().splitlines()
 docs=[json.loads(l) for l in lines]
 $1"; }
 	check "status --json: knobs typed (numbers for _ms/_mb), stats numbers, signed" \
-		'$C status --json | jq_ "d=docs[0][\"card0\"]; assert len(docs)==1 and d[\"knobs\"]==dict(policy=\"discard\",available_policies=\"discard idle-vm-first swapout\",idle_threshold_ms=1234,min_resident_mb=32,swapout_min_idle_ms=0) and d[\"stats\"]==dict(resident_bytes=1048576,swapped_bytes=0,some_gauge=-3) and d[\"driver\"] is None, d"'
+		'$C status --json | jq_ "d=docs[0][\"card0\"]; assert len(docs)==1 and d[\"knobs\"]==dict(policy=\"discard\",available_policies=\"discard idle-vm-first swapout\",idle_threshold_ms=1234,min_resident_mb=32,swapout_min_idle_ms=0,refault_protect_ms=0) and d[\"stats\"]==dict(resident_bytes=1048576,swapped_bytes=0,some_gauge=-3) and d[\"driver\"] is None, d"'
 	check "vms --json: a comm of digits stays a string, idle_ms \"-\" is null" \
 		'$C vms --json | jq_ "r=docs[0][\"card0\"][1]; assert r[\"comm\"]==\"1234\" and r[\"idle_ms\"] is None and r[\"pid\"]==101, r"'
 	check "bos --json and get --json are JSON; get types its knobs" \

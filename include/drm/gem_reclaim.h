@@ -430,6 +430,21 @@ struct gem_reclaim_vm {
 	 * (core-private, under &gem_reclaim_device.lock)
 	 */
 	unsigned long swappable_pages;
+	/*
+	 * Refault protection, see DOC: Shrinker (core-private, under
+	 * &gem_reclaim_device.lock).
+	 */
+	/**
+	 * @evicted_at: when reclaim swapped out a BO of this VM, the first
+	 * time since its last restore; 0: none
+	 */
+	ktime_t evicted_at;
+	/** @evict_idle_ms: how long the VM had been idle at @evicted_at */
+	u32 evict_idle_ms;
+	/** @protect_ms: the protection its last refault gave it */
+	u32 protect_ms;
+	/** @protected_at: when that protection was given */
+	ktime_t protected_at;
 };
 
 static inline struct gem_reclaim_object *

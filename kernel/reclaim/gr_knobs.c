@@ -143,6 +143,8 @@ static int gr_knob_show_u64(const struct gr_knob *knob, u64 val, char *buf,
 	"BO memory of the device that reclaim leaves resident (MiB)"
 #define GR_DOC_SWAPOUT_MIN_IDLE_MS \
 	"how long a VM must be idle before swapout may take its BOs (ms)"
+#define GR_DOC_REFAULT_PROTECT_MS \
+	"longest reuse interval of a VM whose restore protects it, and the protection's half-life (ms, 0: off)"
 
 const struct gr_knob gr_knobs[GR_KNOB_COUNT] = {
 	[GR_KNOB_POLICY] = {
@@ -189,6 +191,17 @@ const struct gr_knob gr_knobs[GR_KNOB_COUNT] = {
 		.max = 86400000,	/* one day */
 		.def = "0",
 		.doc = GR_DOC_SWAPOUT_MIN_IDLE_MS,
+		.parse = gr_knob_parse_u64,
+		.show = gr_knob_show_u64,
+	},
+	[GR_KNOB_REFAULT_PROTECT_MS] = {
+		.name = "refault_protect_ms",
+		.mode = 0644,
+		.unit = "ms",
+		.min = 0,
+		.max = 86400000,	/* one day */
+		.def = "0",
+		.doc = GR_DOC_REFAULT_PROTECT_MS,
 		.parse = gr_knob_parse_u64,
 		.show = gr_knob_show_u64,
 	},
@@ -290,6 +303,9 @@ MODULE_PARM_DESC(min_resident_mb, GR_DOC_MIN_RESIDENT_MB);
 module_param_cb(swapout_min_idle_ms, &gr_param_ops,
 		&gr_knob_boot[GR_KNOB_SWAPOUT_MIN_IDLE_MS], 0444);
 MODULE_PARM_DESC(swapout_min_idle_ms, GR_DOC_SWAPOUT_MIN_IDLE_MS);
+module_param_cb(refault_protect_ms, &gr_param_ops,
+		&gr_knob_boot[GR_KNOB_REFAULT_PROTECT_MS], 0444);
+MODULE_PARM_DESC(refault_protect_ms, GR_DOC_REFAULT_PROTECT_MS);
 
 /**
  * gr_control_setup() - initialise the locks, knobs and statistics of a
@@ -368,6 +384,8 @@ void gr_control_params(struct gr_control *ctl, struct gr_params *params)
 		atomic64_read(&ctl->val[GR_KNOB_MIN_RESIDENT_MB]);
 	params->swapout_min_idle_ms =
 		atomic64_read(&ctl->val[GR_KNOB_SWAPOUT_MIN_IDLE_MS]);
+	params->refault_protect_ms =
+		atomic64_read(&ctl->val[GR_KNOB_REFAULT_PROTECT_MS]);
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_control_params);
 

@@ -28,6 +28,7 @@ struct seq_file;
  * @GR_KNOB_IDLE_THRESHOLD_MS: idle time before a VM's BOs may be taken
  * @GR_KNOB_MIN_RESIDENT_MB: memory reclaim leaves resident
  * @GR_KNOB_SWAPOUT_MIN_IDLE_MS: idle time before swapout may take a VM's BOs
+ * @GR_KNOB_REFAULT_PROTECT_MS: longest reuse interval a refault protects
  * @GR_KNOB_COUNT: number of knobs
  */
 enum gr_knob_id {
@@ -36,6 +37,7 @@ enum gr_knob_id {
 	GR_KNOB_IDLE_THRESHOLD_MS,
 	GR_KNOB_MIN_RESIDENT_MB,
 	GR_KNOB_SWAPOUT_MIN_IDLE_MS,
+	GR_KNOB_REFAULT_PROTECT_MS,
 	GR_KNOB_COUNT,
 };
 
@@ -133,12 +135,14 @@ struct gr_control_ops {
  * @idle_threshold_ms: the idle_threshold_ms knob
  * @min_resident_mb: the min_resident_mb knob
  * @swapout_min_idle_ms: the swapout_min_idle_ms knob
+ * @refault_protect_ms: the refault_protect_ms knob
  */
 struct gr_params {
 	struct gr_chain chain;
 	u32 idle_threshold_ms;
 	u32 min_resident_mb;
 	u32 swapout_min_idle_ms;
+	u32 refault_protect_ms;
 };
 
 /**

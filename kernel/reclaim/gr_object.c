@@ -91,7 +91,7 @@
  * inside rcu_read_lock() and, if it is NULL, touches no reclaim counter;
  * inside that section it only does atomic updates and takes the spinlocks
  * of items 5 and 6 (possibly freeing its memcg's record; the device lock
- * for its VMs' page counts), never sleeps.
+ * for its VMs' page counts and refault stamps), never sleeps.
  * Unregister clears the pointer, waits with synchronize_rcu() for every
  * such reader, and only then frees the shrinker, the control plane and the
  * counters. The shrinker and the control plane reach their state through

@@ -18,7 +18,9 @@
  * separated by spaces, in order; the empty chain disables reclaim.
  *
  * What lives here is the logic that needs no page and no lock: parsing and
- * formatting a chain, and the victim order of idle-vm-first. The actions
+ * formatting a chain, the victim order of idle-vm-first, and the arithmetic
+ * of refault protection (gr_refault_interval_ms(), gr_protect_left_ms()).
+ * The actions
  * (&gr_policy_ops.count, &gr_policy_ops.select, &gr_policy_ops.reclaim) are
  * the shrinker's, in gr_shrinker.c (see DOC: Shrinker there).
  *
@@ -27,11 +29,13 @@
  * VMs are taken longest idle first. A BO mapped in several VMs is eligible
  * only when every one of them is; a BO mapped in no VM is not idle-vm-first's
  * to take (no VM vouches for its idleness), and is left to the other
- * policies of the chain.
+ * policies of the chain. With refault_protect_ms set, a VM that a refault
+ * protects waits too (DOC: Shrinker).
  */
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -328,3 +332,50 @@ bool gr_idle_bo_eligible(const struct gr_vm_activity *vms, unsigned int n,
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_idle_bo_eligible);
+
+/**
+ * gr_refault_interval_ms() - was a VM's restore a refault, and of what reuse
+ * interval
+ * @idle_at_evict_ms: how long the VM had been idle when reclaim swapped out
+ *	its BO
+ * @evicted_for_ms: time from that swap-out to this restore
+ * @protect_max_ms: the refault_protect_ms knob, 0: off
+ *
+ * Like the page cache's workingset detection, at the scale of a VM: the VM
+ * was idle for @idle_at_evict_ms + @evicted_for_ms before it came back.
+ * That is its reuse interval; had reclaim waited that long, the restore
+ * would not have been needed.
+ *
+ * Returns: the reuse interval if it is at most @protect_max_ms (a refault
+ * worth protecting against), 0 otherwise.
+ */
+u32 gr_refault_interval_ms(u64 idle_at_evict_ms, u64 evicted_for_ms,
+			   u32 protect_max_ms)
+{
+	u64 interval = idle_at_evict_ms + evicted_for_ms;
+
+	if (!protect_max_ms || interval > protect_max_ms)
+		return 0;
+	return interval;
+}
+EXPORT_SYMBOL_IF_KUNIT(gr_refault_interval_ms);
+
+/**
+ * gr_protect_left_ms() - what is left of a VM's refault protection
+ * @protect_ms: the protection its last refault gave it (its reuse interval)
+ * @since_ms: time since that refault
+ * @half_life_ms: the protection halves every this long, 0: none left
+ *
+ * Returns: @protect_ms halved once per @half_life_ms elapsed; 0 after 32
+ * halvings.
+ */
+u32 gr_protect_left_ms(u32 protect_ms, u64 since_ms, u32 half_life_ms)
+{
+	u64 halvings;
+
+	if (!protect_ms || !half_life_ms)
+		return 0;
+	halvings = div64_u64(since_ms, half_life_ms);
+	return halvings >= 32 ? 0 : protect_ms >> halvings;
+}
+EXPORT_SYMBOL_IF_KUNIT(gr_protect_left_ms);

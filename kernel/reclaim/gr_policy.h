@@ -113,5 +113,8 @@ unsigned int gr_idle_vm_order(const struct gr_vm_activity *vms,
 			      u32 idle_threshold_ms, unsigned int *order);
 bool gr_idle_bo_eligible(const struct gr_vm_activity *vms, unsigned int n,
 			 ktime_t now, u32 idle_threshold_ms);
+u32 gr_refault_interval_ms(u64 idle_at_evict_ms, u64 evicted_for_ms,
+			   u32 protect_max_ms);
+u32 gr_protect_left_ms(u32 protect_ms, u64 since_ms, u32 half_life_ms);
 
 #endif /* __GR_POLICY_H__ */

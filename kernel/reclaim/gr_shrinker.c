@@ -81,6 +81,21 @@
  *   SWAPPED. A CPU fault (gem_reclaim_vm_ops) or the driver's next submit
  *   (drm_gpuvm_validate()) brings the pages back.
  *
+ * Refault protection (refault_protect_ms, 0: off): when reclaim swaps out
+ * a BO of an idle VM it stamps the VM, and when a BO of a stamped VM is
+ * restored, the VM's reuse interval is its idle time then. If that is at
+ * most refault_protect_ms, it is a refault (counted in ``refaults``) and
+ * the walk of idle-vm-first and swapout passes over the VM
+ * (``P_skipped_protected``) until it has been idle for twice that
+ * interval, a protection that halves every refault_protect_ms since it
+ * was given: a VM that keeps coming back soon after it goes idle is taken
+ * after VMs that do not. With swapout in the chain the protection orders,
+ * it does not refuse: swapout's lap of the BO list still takes such BOs
+ * when the walks found too little (idle-vm-first alone has no lap). It is
+ * per VM: a restore of any BO of the VM (by a submit or a CPU fault)
+ * protects all of them, and a BO shared with another VM is taken in that
+ * VM's turn if it is the most recently idle of the BO's VMs.
+ *
  * Activity is the VM's: a VM is active from the submit of a job until its
  * last job completes. The driver's unmap callback re-checks that under the
  * lock its submit path takes before validating, which closes the race with
@@ -376,6 +391,107 @@ int gr_account_attach(struct gem_reclaim_object *bo, struct mem_cgroup *memcg)
 	return 0;
 }
 
+/* Milliseconds from @t to @now, 0 if @t is later. */
+static u64 gr_ms_since(ktime_t now, ktime_t t)
+{
+	return ktime_before(now, t) ? 0 : ktime_to_ms(ktime_sub(now, t));
+}
+
+/*
+ * A refault protects a VM until it has been idle for this many times its
+ * reuse interval: at once its usual return would be too early.
+ */
+#define GR_REFAULT_PROTECT_FACTOR	2
+
+/*
+ * A restore of @bo: each VM it is mapped in that reclaim swapped out since
+ * the VM's last restore came back; if within refault_protect_ms of going
+ * idle (gr_refault_interval_ms()), that is a refault, and the VM is
+ * protected from now on (DOC: Shrinker).
+ */
+static void gr_refault_note(struct gr_reclaim *r, struct gem_reclaim_object *bo)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	struct gem_reclaim_link *link;
+	ktime_t now = ktime_get();
+	unsigned int refaults = 0;
+	struct gem_reclaim_vm *vm;
+	unsigned long irqflags;
+	struct gr_params p;
+	u32 interval, left;
+
+	gr_control_params(r->ctl, &p);
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_for_each_entry(link, &bo->links, bo_node) {
+		vm = link->vm;
+		if (!vm->evicted_at)
+			continue;
+		interval = gr_refault_interval_ms(vm->evict_idle_ms,
+						  gr_ms_since(now, vm->evicted_at),
+						  p.refault_protect_ms);
+		vm->evicted_at = 0;
+		if (!interval)
+			continue;
+		left = gr_protect_left_ms(vm->protect_ms,
+					  gr_ms_since(now, vm->protected_at),
+					  p.refault_protect_ms);
+		/* A smaller protection keeps its own decay clock. */
+		if ((u64)interval * GR_REFAULT_PROTECT_FACTOR >= left) {
+			vm->protect_ms = interval * GR_REFAULT_PROTECT_FACTOR;
+			vm->protected_at = now;
+		}
+		refaults++;
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+	if (refaults)
+		gr_stats_add(gr_control_stats(r->ctl), GR_STAT_REFAULTS, refaults);
+}
+
+/* Reclaim swapped out @bo: stamp its VMs for refault detection. */
+static void gr_evict_note(struct gr_scan *scan, struct gem_reclaim_object *bo)
+{
+	struct gem_reclaim_device *rdev = bo->rdev;
+	struct gem_reclaim_link *link;
+	struct gem_reclaim_vm *vm;
+	unsigned long irqflags;
+
+	if (!scan->params.refault_protect_ms)
+		return;
+	spin_lock_irqsave(&rdev->lock, irqflags);
+	list_for_each_entry(link, &bo->links, bo_node) {
+		vm = link->vm;
+		if (vm->evicted_at || vm->active_jobs)
+			continue;
+		vm->evicted_at = scan->now;
+		vm->evict_idle_ms = min_t(u64, gr_ms_since(scan->now, vm->idle_since),
+					  U32_MAX);
+	}
+	spin_unlock_irqrestore(&rdev->lock, irqflags);
+}
+
+/*
+ * Is @vm protected by a refault for this walk: idle for less than what is
+ * left of its protection? Called once per VM and walk; counts the VM's
+ * pages the walk's policy would take (those of its own memcg's BOs,
+ * DOC: Shrinker) as skipped.
+ */
+static bool gr_vm_protected_locked(struct gr_scan *scan, struct gem_reclaim_vm *vm,
+				   bool discard_too)
+{
+	u32 half = scan->params.refault_protect_ms, left;
+
+	lockdep_assert_held(&scan->rdev->lock);
+	if (!half || !vm->protect_ms)
+		return false;
+	left = gr_protect_left_ms(vm->protect_ms,
+				  gr_ms_since(scan->now, vm->protected_at), half);
+	if (gr_ms_since(scan->now, vm->idle_since) >= left)
+		return false;
+	gr_pstat(scan, GR_PSTAT_SKIPPED_PROTECTED, vm->swappable_pages +
+		 (discard_too ? vm->discardable_pages : 0));
+	return true;
+}
+
 /**
  * gr_swapin_done() - account the restore of a swapped-out BO
  * @bo: the BO, whose pages were just allocated again
@@ -393,6 +509,7 @@ void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed)
 			     gr_bo_npages(bo));
 		gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_NS,
 			     ktime_to_ns(elapsed));
+		gr_refault_note(r, bo);
 	}
 	rcu_read_unlock();
 }
@@ -818,7 +935,10 @@ restart:
 			continue;
 		if (vm->scan_gen != scan->gen) {
 			vm->scan_gen = scan->gen;
-			vm->scan_left = vm->bo_count;
+			/* a protected VM is passed over for the whole walk */
+			vm->scan_left = gr_vm_protected_locked(scan, vm,
+							       want == GR_WANT_ANY) ?
+					0 : vm->bo_count;
 		}
 		while (vm->scan_left && scan->budget > 0 &&
 		       !list_empty(&vm->bos)) {
@@ -1052,6 +1172,7 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo)
 		bo->state = GEM_RECLAIM_SWAPPED;
 		if (scan->writeback)
 			gr_writeback(bo);
+		gr_evict_note(scan, bo);
 	}
 	gr_account_locked(bo);
 	atomic_inc(&bo->reclaim_count);

@@ -42,6 +42,7 @@ static const char *const gr_stat_keys[GR_STAT_COUNT] = {
 	[GR_STAT_SWAPIN_PAGES] = "swapin_pages",
 	[GR_STAT_SWAPIN_NS] = "swapin_ns",
 	[GR_STAT_SCAN_CALLS] = "scan_calls",
+	[GR_STAT_REFAULTS] = "refaults",
 };
 
 /* Printed as <policy>_<suffix>, e.g. swapout_skipped_trylock. */
@@ -53,6 +54,7 @@ static const char *const gr_policy_stat_keys[GR_PSTAT_COUNT] = {
 	[GR_PSTAT_SKIPPED_RECENT] = "skipped_recent",
 	[GR_PSTAT_SKIPPED_ACTIVE] = "skipped_active",
 	[GR_PSTAT_SKIPPED_MAPPED] = "skipped_mapped",
+	[GR_PSTAT_SKIPPED_PROTECTED] = "skipped_protected",
 };
 
 /**

@@ -23,6 +23,8 @@ struct seq_file;
  * @GR_STAT_SWAPIN_PAGES: counter, pages restored after a swap-out
  * @GR_STAT_SWAPIN_NS: counter, time spent restoring them
  * @GR_STAT_SCAN_CALLS: counter, reclaim passes (scan_objects and shrink)
+ * @GR_STAT_REFAULTS: counter, restores of a VM's BOs within
+ *	refault_protect_ms of its idle start (the VM is protected since)
  * @GR_STAT_COUNT: number of entries
  */
 enum gr_stat {
@@ -33,6 +35,7 @@ enum gr_stat {
 	GR_STAT_SWAPIN_PAGES,
 	GR_STAT_SWAPIN_NS,
 	GR_STAT_SCAN_CALLS,
+	GR_STAT_REFAULTS,
 	GR_STAT_COUNT,
 };
 
@@ -51,6 +54,11 @@ enum gr_stat {
  *	&gem_reclaim_ops.unmap_from_gpu)
  * @GR_PSTAT_SKIPPED_MAPPED: pages skipped because the BO was GPU-mapped
  *	and the caller may not block
+ * @GR_PSTAT_SKIPPED_PROTECTED: pages of VMs the VM walk passed over
+ *	because a refault protects them: the resident, unpinned BOs of the
+ *	VM's own memcg that the policy could take, once per VM and walk
+ *	(unlike the other skips, not per BO: a pass that walks again counts
+ *	again)
  * @GR_PSTAT_COUNT: number of entries
  *
  * A skip counts once per BO, policy and pass (a scan_objects call or a
@@ -65,6 +73,7 @@ enum gr_policy_stat {
 	GR_PSTAT_SKIPPED_RECENT,
 	GR_PSTAT_SKIPPED_ACTIVE,
 	GR_PSTAT_SKIPPED_MAPPED,
+	GR_PSTAT_SKIPPED_PROTECTED,
 	GR_PSTAT_COUNT,
 };
 

@@ -98,6 +98,10 @@ void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,
 	vm->scan_left = 0;
 	vm->discardable_pages = 0;
 	vm->swappable_pages = 0;
+	vm->evicted_at = 0;
+	vm->evict_idle_ms = 0;
+	vm->protect_ms = 0;
+	vm->protected_at = 0;
 	vm->owner_pid = task_tgid_nr(current);
 	get_task_comm(vm->owner_comm, current);
 	vm->memcg = gr_memcg_of_current();

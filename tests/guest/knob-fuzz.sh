@@ -24,7 +24,7 @@ dbgdir=/sys/kernel/debug/dri/$card/reclaim
 [ -d "$dbgdir" ] || { note "no $dbgdir: sysfs only"; dbgdir=; }
 note "knobs: $sysdir ${dbgdir:-}"
 
-KNOBS="policy idle_threshold_ms min_resident_mb swapout_min_idle_ms"
+KNOBS="policy idle_threshold_ms min_resident_mb swapout_min_idle_ms refault_protect_ms"
 VIEWS="$sysdir $dbgdir"
 
 # state: sets $s to every knob of every view, in one string (builtins only,
@@ -53,7 +53,7 @@ BAD_MIN='1048577|4294967296'
 bad_values() { # KNOB
 	case "$1" in
 	policy) echo "$BAD_POLICY" ;;
-	idle_threshold_ms | swapout_min_idle_ms) echo "$BAD_NUM|$BAD_THRESHOLD" ;;
+	idle_threshold_ms | swapout_min_idle_ms | refault_protect_ms) echo "$BAD_NUM|$BAD_THRESHOLD" ;;
 	min_resident_mb) echo "$BAD_NUM|$BAD_MIN" ;;
 	esac
 }
@@ -123,7 +123,7 @@ IFS='|'
 for b in $SIGNED_NUM; do
 	IFS=' '
 	for v in $VIEWS; do
-		for k in idle_threshold_ms min_resident_mb swapout_min_idle_ms; do
+		for k in idle_threshold_ms min_resident_mb swapout_min_idle_ms refault_protect_ms; do
 			einval "$v/$k" "$b"
 			state
 			if [ "$s" != "$before" ]; then
@@ -205,7 +205,7 @@ bad_writer() { # ID
 	n=0 acc=0 r=0
 	while [ $r -lt 12 ]; do
 		for v in $VIEWS; do
-			for k in idle_threshold_ms min_resident_mb swapout_min_idle_ms policy; do
+			for k in idle_threshold_ms min_resident_mb swapout_min_idle_ms refault_protect_ms policy; do
 				IFS='|'
 				for b in $(bad_values "$k"); do
 					IFS=' '
@@ -272,7 +272,7 @@ case "$final" in
 *) fail "policy after concurrent writers: '$final'" ;;
 esac
 for v in $VIEWS; do
-	for k in idle_threshold_ms min_resident_mb swapout_min_idle_ms available_policies; do
+	for k in idle_threshold_ms min_resident_mb swapout_min_idle_ms refault_protect_ms available_policies; do
 		[ "$(cat "$v/$k")" = "$(cat "$sysdir/$k")" ] || fail "$v/$k differs between views"
 	done
 	[ "$(cat "$v/policy")" = "$final" ] || fail "$v/policy differs between views"

@@ -76,6 +76,12 @@
  *                           meanwhile), reports content_lost and checks the
  *                           discarded BO reads zeros on the CPU and the GPU
  *                           and the other BO kept its content
+ *   visits SIZE DIR         a BO of SIZE in a VM of its own, GPU-filled;
+ *                           then for N = 1, 2, ...: when DIR/visit.N
+ *                           exists, one GPU VERIFY of the whole BO (a
+ *                           "visit": the VM is active, then idle again,
+ *                           and a swapped-out BO is restored), prints
+ *                           visited=N; exits when DIR/quit exists
  *   bind-huge SIZE [WAITFILE]
  *                           VM_BIND a BO of SIZE (the test makes it larger
  *                           than the memory available); reports bind_errno,
@@ -1434,6 +1440,38 @@ static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const cha
 	return 0;
 }
 
+static int cmd_visits(uint64_t size, const char *dir)
+{
+	struct drm_gpusim_job_wait w;
+	char path[4096], quit[4096];
+	uint32_t vm, h, n;
+
+	if (snprintf(quit, sizeof(quit), "%s/quit", dir) >= (int)sizeof(quit))
+		usage();
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	h = new_bo(size, 0);
+	CHECK_CALL(gpusim_vm_map(&dev, vm, h, 0, VA_A, size));
+	CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_A, size, seed, 0, &w));
+	expect_done("fill", &w);
+	printf("filled=1\n");
+	fflush(stdout);
+	for (n = 1;; n++) {
+		snprintf(path, sizeof(path), "%s/visit.%u", dir, n);
+		while (access(path, F_OK)) {
+			if (!access(quit, F_OK)) {
+				/* every visit's VERIFY passed (expect_done) */
+				printf("visits=%u\nresult=pass\n", n - 1);
+				return 0;
+			}
+			usleep(20000);
+		}
+		CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A, size, seed, 0, &w));
+		expect_done("verify", &w);
+		printf("visited=%u\n", n);
+		fflush(stdout);
+	}
+}
+
 static int cmd_discard(uint64_t size, const char *waitfile)
 {
 	struct drm_gpusim_bo_query qa, qb;
@@ -1749,6 +1787,7 @@ static void usage(void)
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
 		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE] |\n"
+		"          visits SIZE DIR |\n"
 		"          cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2 |\n"
 		"          survive SIZE WAITFILE gpu|nogpu |\n"
 		"          bench-reclaim SIZE SHRINK_FILE NBOS |\n"
@@ -1810,6 +1849,8 @@ int main(int argc, char **argv)
 				 parse_size(argv[2]), argc > 3 ? argv[3] : NULL);
 	else if (!strcmp(cmd, "cgroup-share") && argc >= 4)
 		ret = cmd_cgshare(parse_size(argv[0]), argv[1], argv[2], argv[3]);
+	else if (!strcmp(cmd, "visits") && argc >= 2)
+		ret = cmd_visits(parse_size(argv[0]), argv[1]);
 	else if (!strcmp(cmd, "discard") && argc >= 1)
 		ret = cmd_discard(parse_size(argv[0]), argc > 1 ? argv[1] : NULL);
 	else if (!strcmp(cmd, "bench-reclaim") && argc >= 3)

@@ -151,8 +151,12 @@ static void gr_test_knob_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.idle_threshold_ms, 5000);
 	KUNIT_EXPECT_EQ(test, p.min_resident_mb, 0);
 	KUNIT_EXPECT_EQ(test, p.swapout_min_idle_ms, 0);
+	KUNIT_EXPECT_EQ(test, p.refault_protect_ms, 0);
 
 	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_POLICY, "swapout", 7), 0);
+	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_REFAULT_PROTECT_MS, "60000\n", 6), 0);
+	KUNIT_EXPECT_EQ(test, gr_knob_write(ctl, GR_KNOB_REFAULT_PROTECT_MS,
+					    "-1", 2), -EINVAL);
 	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_IDLE_THRESHOLD_MS, "1\n", 2), 0);
 	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_SWAPOUT_MIN_IDLE_MS, "250", 3), 0);
 	KUNIT_EXPECT_EQ(test, gr_knob_write(ctl, GR_KNOB_SWAPOUT_MIN_IDLE_MS,
@@ -162,6 +166,7 @@ static void gr_test_knob_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.chain.idx[0], 2);
 	KUNIT_EXPECT_EQ(test, p.idle_threshold_ms, 1);
 	KUNIT_EXPECT_EQ(test, p.swapout_min_idle_ms, 250);
+	KUNIT_EXPECT_EQ(test, p.refault_protect_ms, 60000);
 
 	KUNIT_ASSERT_EQ(test, gr_knob_write(ctl, GR_KNOB_POLICY, "", 0), 0);
 	gr_control_params(ctl, &p);

@@ -357,12 +357,50 @@ static void gr_test_idle_bo_eligible(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, gr_idle_bo_eligible(one_recent, 2, now, 0));
 }
 
+/*
+ * Passes when a restore is a refault exactly when the VM's whole idle span
+ * (idle at the swap-out, then evicted for) is at most the knob, and never
+ * with the knob at 0.
+ */
+static void gr_test_refault_interval(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, gr_refault_interval_ms(3000, 2000, 60000), 5000);
+	KUNIT_EXPECT_EQ(test, gr_refault_interval_ms(30000, 30000, 60000), 60000);
+	KUNIT_EXPECT_EQ(test, gr_refault_interval_ms(30000, 30001, 60000), 0);
+	/* an interval of 0 ms protects nothing: no refault */
+	KUNIT_EXPECT_EQ(test, gr_refault_interval_ms(0, 0, 60000), 0);
+	KUNIT_EXPECT_EQ(test, gr_refault_interval_ms(3000, 2000, 0), 0);
+	/* a sum that does not fit the knob's type is no refault either */
+	KUNIT_EXPECT_EQ(test, gr_refault_interval_ms(U64_MAX / 2, U64_MAX / 2, 86400000), 0);
+}
+
+/*
+ * Passes when the protection halves once per half-life elapsed, stays
+ * whole before the first, and is gone after 32 halvings or with no
+ * half-life.
+ */
+static void gr_test_protect_left(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(8000, 0, 1000), 8000);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(8000, 999, 1000), 8000);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(8000, 1000, 1000), 4000);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(8000, 2500, 1000), 2000);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(8000, 13000, 1000), 0);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(U32_MAX, 31000, 1000), 1);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(U32_MAX, 32000, 1000), 0);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(U32_MAX, U64_MAX, 1), 0);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(8000, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gr_protect_left_ms(0, 0, 1000), 0);
+}
+
 static struct kunit_case gr_idle_test_cases[] = {
 	KUNIT_CASE_PARAM(gr_test_idle_vm_eligible, idle_gen_params),
 	KUNIT_CASE(gr_test_idle_vm_order),
 	KUNIT_CASE(gr_test_idle_vm_order_reversed),
 	KUNIT_CASE(gr_test_idle_vm_order_none),
 	KUNIT_CASE(gr_test_idle_bo_eligible),
+	KUNIT_CASE(gr_test_refault_interval),
+	KUNIT_CASE(gr_test_protect_left),
 	{}
 };
 
