@@ -33,6 +33,7 @@ visit() { # CLIENT N
 }
 # idle_ms of A and B from one read of the vms file (one clock for both)
 idle_ab() { awk -v a="$pid_A" -v b="$pid_B" '$2 == a { x = $5 } $2 == b { y = $5 } END { print x, y }' "$R/vms"; }
+# shellcheck disable=SC2046
 a_older() { set -- $(idle_ab); [ "$1" -gt "$2" ]; }
 
 start A 1
