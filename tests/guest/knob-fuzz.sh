@@ -65,7 +65,7 @@ huge=$(printf '%05000d' 0)
 serial_target=8000 want=10000 random=100
 # debug kernel: 2000 serial writes took 112 s and 400 random ones 59 s
 if [ "${GR_KERNEL:-stock}" = debug ]; then
-	serial_target=1000 want=5000 random=40
+	serial_target=400 want=5000 random=10
 fi
 
 state

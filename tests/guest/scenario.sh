@@ -33,7 +33,7 @@ avail_mb=$(($(kv /proc/meminfo MemAvailable:) / 1024))
 if [ "${GR_KERNEL:-stock}" = debug ]; then
 	# GPU fills are ~50x slower here: few small clients, and anonymous
 	# memory (written by the CPU) makes the pressure.
-	clients=3 active=1 seconds=20 heap_mb=1 ws_mb=16
+	clients=3 active=1 seconds=12 heap_mb=1 ws_mb=16
 	anon=$((avail_mb * 11 / 10 - clients * (ws_mb + heap_mb)))M
 else
 	clients=6 active=2 seconds=24 heap_mb=4 anon=32M
