@@ -9,7 +9,8 @@
 # (a check against the clock would race C crossing it) and a third shrink
 # takes nothing; C and D stay resident (from the vms file and the
 # per-policy counters). Then swapout alone with swapout_min_idle_ms at that
-# threshold takes nothing (C too recent, D active), at 0 takes C; all
+# threshold takes nothing (C too recent, D active), at 0 takes C (D's
+# job held in the GPU keeps it active); all
 # verify correctly.
 . /tests/guest/lib.sh
 reclaim_require
@@ -75,12 +76,28 @@ echo 4096 >"$R/shrink"
 expect_eq "swapout shrink with swapout_min_idle_ms $thr freed" "$(cat "$R/shrink")" 0
 expect_eq "C swapped" "$(vm_col $pid_C 8)" 0
 [ "$(rstat swapout_skipped_recent)" -ge 4096 ] || fail "swapout_skipped_recent: $(rstat swapout_skipped_recent), want C's 4096 pages"
+# D's VM is idle for a moment between its jobs, and at 0 any idle VM is
+# eligible: hold the GPU (gpusim's hold_jobs) so that D's next job stays
+# queued and its VM active. The job running when the hold starts ends (D
+# is idle again, briefly), then D's next submit is held.
+hold=/sys/module/gpusim/parameters/hold_jobs
+echo 1 >$hold || fail "cannot hold the GPU"
+trap 'echo 0 >$hold' EXIT
+sleep 1
+n=0
+while [ "$(vm_col $pid_D 4)" != active ]; do
+	n=$((n + 1))
+	[ $n -lt 150 ] || fail "D's VM not active with its job held"
+	sleep 0.2
+done
 echo 0 >"$K/swapout_min_idle_ms"
 echo 8192 >"$R/shrink"
 expect_eq "swapout shrink with swapout_min_idle_ms 0 freed" "$(cat "$R/shrink")" 4096
 expect_eq "C swapped" "$(vm_col $pid_C 8)" $((16 << 20))
 expect_eq "D swapped" "$(vm_col $pid_D 8)" 0
 
+echo 0 >$hold
+trap - EXIT
 touch $GO
 kill $pid_D
 for p in A B C; do
