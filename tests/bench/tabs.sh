@@ -213,7 +213,7 @@ echo "BENCH steady_jobs=$(scn steady_jobs) steady_lat_p50_us=$(scn steady_lat_p5
 echo "BENCH reason=$(sed -n 's/^result=[a-z]* reason=//p' /tmp/scn.out | tail -n 1 | tr -s ' \t' '__')"
 echo "BENCH jobs=$(scn jobs) activations=$(scn activations) verified_bytes=$(scn verified_bytes)"
 echo "BENCH job_lat_p50_us=$(scn job_lat_p50_us) job_lat_p99_us=$(scn job_lat_p99_us) job_lat_max_us=$(scn job_lat_max_us)"
-echo "BENCH mismatches=$(scn mismatches) clients_killed=$(scn clients_killed) anon_killed=$(scn anon_killed)"
+echo "BENCH mismatches=$(scn mismatches) clients_killed=$(scn clients_killed) clients_nomem=$(scn clients_nomem) anon_killed=$(scn anon_killed)"
 echo "BENCH oom_kills=$((oom1 - oom0)) anon_majflt=$(sed -n 's/^pgmajfault //p' $ANON_CG/memory.stat)"
 echo "BENCH psi_some_us=$((some1 - some0)) psi_full_us=$((full1 - full0))"
 echo "BENCH pswpin_bytes=$(((pswpin1 - pswpin0) * 4096)) pswpout_bytes=$(((pswpout1 - pswpout0) * 4096))"

@@ -75,6 +75,7 @@ get() { sed -n "s/^$1=//p" /tmp/sc | head -n 1; }
 expect_eq "result" "$(get result)" pass
 expect_eq "mismatches" "$(get mismatches)" 0
 expect_eq "clients killed" "$(get clients_killed)" 0
+expect_eq "clients out of memory" "$(get clients_nomem)" 0
 expect_eq "allocator killed" "$(get anon_killed)" 0
 expect_gt "jobs" "$(get jobs)" 0
 expect_gt "steady-state jobs" "$(get steady_jobs)" 0

@@ -71,7 +71,9 @@
  * The coordinator sets its oom_score_adj to -1000 so that it survives to
  * report; the children set theirs back to 0, so the OOM killer may pick
  * them. A client killed by a signal is counted and not restarted; the
- * scenario goes on with the others.
+ * scenario goes on with the others. So is a client that an allocation
+ * fails with ENOMEM (a BO's pages, a VM bind, its own buffers): without
+ * reclaim that is how a full machine answers, not a device error.
  *
  * Output, key=value lines on stdout: the parameters first ("scenario
  * seed=..."), "progress ..." every 5 s unless -q, then jobs, activations,
@@ -80,10 +82,11 @@
  * job_lat_p99_us, job_lat_max_us, with -W steady_start_ms and
  * steady_end_ms (from the program's start), steady_jobs,
  * steady_lat_p50_us, steady_lat_p99_us and steady_lat_max_us, then
- * mismatches, clients_killed, anon_killed, elapsed_ms (setup included) and
- * "result=pass" or "result=fail reason=...". Diagnostics go to stderr.
- * Exit status: 0 pass, 1 check failed (a mismatch, a process killed), 2
- * usage, 3 device or ioctl error.
+ * mismatches, clients_killed, clients_nomem (out of memory), anon_killed,
+ * elapsed_ms (setup included) and "result=pass" or "result=fail
+ * reason=...". Diagnostics go to stderr.
+ * Exit status: 0 pass, 1 check failed (a mismatch, a process killed or out
+ * of memory), 2 usage, 3 device or ioctl error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -105,6 +108,7 @@
 #define EXIT_CHECK	1
 #define EXIT_USAGE	2
 #define EXIT_DEVICE	3
+#define EXIT_NOMEM	4	/* a client's, to the coordinator only */
 
 #define SC_MAX_CLIENTS		256
 #define SC_MAX_WS		(1ull << 30)	/* working set per client */
@@ -430,7 +434,7 @@ static void __attribute__((noreturn)) sc_client_die(struct sc_client *c, const c
 						    int err)
 {
 	fprintf(stderr, "gpusim-scenario: client %u: %s: %s\n", c->idx, what, strerror(-err));
-	_exit(EXIT_DEVICE);
+	_exit(err == -ENOMEM ? EXIT_NOMEM : EXIT_DEVICE);
 }
 
 /*
@@ -809,6 +813,7 @@ struct sc_coord {
 	struct sc_child *child;		/* the same order */
 	uint32_t nchild;
 	uint32_t killed;
+	uint32_t nomem;			/* clients out of memory */
 	int anon_killed;
 	int anon_stopping;
 	int device_error;
@@ -861,6 +866,10 @@ static void sc_reap(struct sc_coord *s, int block)
 				s->killed++;
 		} else if (WEXITSTATUS(status) == EXIT_CHECK) {
 			s->check_error = 1;
+		} else if (WEXITSTATUS(status) == EXIT_NOMEM && !is_anon) {
+			fprintf(stderr, "gpusim-scenario: client %u (pid %d) out of memory\n", i,
+				(int)pid);
+			s->nomem++;
 		} else if (WEXITSTATUS(status)) {
 			fprintf(stderr, "gpusim-scenario: %s %u exited %d\n",
 				is_anon ? "allocator" : "client", i, WEXITSTATUS(status));
@@ -1243,6 +1252,7 @@ int main(int argc, char **argv)
 	}
 	printf("mismatches=%" PRIu64 "\n", t.mismatches);
 	printf("clients_killed=%u\n", s.killed);
+	printf("clients_nomem=%u\n", s.nomem);
 	printf("anon_killed=%d\n", s.anon_killed);
 	printf("elapsed_ms=%" PRIu64 "\n", sc_now_ms() - start);
 
@@ -1252,6 +1262,8 @@ int main(int argc, char **argv)
 		reason = "mismatches";
 	else if (s.killed)
 		reason = "client_killed";
+	else if (s.nomem)
+		reason = "client_out_of_memory";
 	else if (s.anon_killed)
 		reason = "anon_killed";
 	if (reason)
