@@ -50,7 +50,7 @@ struct level {
 
 struct proactive {
 	bool enabled;
-	double target_pct;	/* some avg10 below which trimming runs */
+	double target_pct;	/* some stall since the last look, below which trimming runs */
 	uint32_t interval_ms;	/* at most one step per interval */
 	uint32_t step_mb;	/* largest step, scaled down near the target */
 	uint32_t backoff_ms;	/* pause after pressure reached the target */

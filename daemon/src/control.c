@@ -38,6 +38,8 @@ void ctl_reconfigure(struct ctl *c, const struct config *cfg, uint64_t now)
 	}
 	if (c->pro_next > now + c->pro.interval_ms)
 		c->pro_next = now + c->pro.interval_ms;
+	/* the pressure source may have changed: no delta across it */
+	c->pro_have_total = false;
 }
 
 static void ctl_set_level(struct ctl *c, int level, uint64_t now)
@@ -137,7 +139,27 @@ int64_t ctl_timeout(const struct ctl *c, uint64_t now)
 	return due > now ? (int64_t)(due - now) : CTL_RECHECK_MS;
 }
 
-uint64_t ctl_proactive(struct ctl *c, double some_avg10, uint64_t idle_bytes,
+double ctl_proactive_pressure(struct ctl *c, const struct psi_sample *s, uint64_t now)
+{
+	double p;
+
+	if (!s || !s->some.valid)
+		return 100.0;
+	if (c->pro_have_total && now > c->pro_total_at && s->some.total >= c->pro_total)
+		/* us stalled per ms elapsed, as a percentage */
+		p = (double)(s->some.total - c->pro_total) / 10.0 /
+		    (double)(now - c->pro_total_at);
+	else
+		p = s->some.avg10;
+	if (p > 100.0)
+		p = 100.0;
+	c->pro_total = s->some.total;
+	c->pro_total_at = now;
+	c->pro_have_total = true;
+	return p;
+}
+
+uint64_t ctl_proactive(struct ctl *c, double pressure, uint64_t idle_bytes,
 		       uint64_t now)
 {
 	bool rising;
@@ -148,13 +170,13 @@ uint64_t ctl_proactive(struct ctl *c, double some_avg10, uint64_t idle_bytes,
 	if (!c->pro.enabled || now < c->pro_next)
 		return 0;
 	/* the first look has nothing to compare with */
-	rising = c->pro_looked && some_avg10 > c->pro_last_p;
-	c->pro_last_p = some_avg10;
+	rising = c->pro_looked && pressure > c->pro_last_p;
+	c->pro_last_p = pressure;
 	c->pro_looked = true;
 	pause = c->pro.backoff_ms > c->pro.interval_ms ? c->pro.backoff_ms :
 							 c->pro.interval_ms;
 	/* At the target: look again next interval, as Senpai does. */
-	if (some_avg10 >= c->pro.target_pct) {
+	if (pressure >= c->pro.target_pct) {
 		c->pro_next = now + c->pro.interval_ms;
 		c->pro_backoffs++;
 		return 0;
@@ -165,7 +187,7 @@ uint64_t ctl_proactive(struct ctl *c, double some_avg10, uint64_t idle_bytes,
 		return 0;
 	}
 	c->pro_next = now + c->pro.interval_ms;
-	scale = 1.0 - some_avg10 / c->pro.target_pct;
+	scale = 1.0 - pressure / c->pro.target_pct;
 	if (rising)
 		scale /= 2;
 	step = (uint64_t)((double)c->pro.step_mb * (double)MIB * scale);

@@ -15,11 +15,16 @@
  * threshold holds its level instead of flapping.
  *
  * Proactive trimming (after Meta's Senpai and TMO) runs at every level:
- * while some-avg10 is below target_pct, trim idle GPU memory by at most
+ * while the pressure is below target_pct, trim idle GPU memory by at most
  * step_mb per interval_ms, scaled by the distance to the target
  * (1 - pressure/target) and halved while pressure is rising. Pressure at
  * or above the target, or a trigger, skips the step (looked at again an
  * interval later); nothing idle to trim pauses trimming for backoff_ms.
+ * The pressure is the "some" stall since the previous look, as Senpai
+ * measures it (ctl_proactive_pressure()), not avg10: avg10 decays over
+ * tens of seconds, so after a burst (clients starting up) it stays above
+ * the target long after nothing stalls any more; the many-tabs benchmark's
+ * proactive runs took no step in 40 s that way.
  */
 #ifndef GR_CONTROL_H
 #define GR_CONTROL_H
@@ -43,8 +48,11 @@ struct ctl {
 	unsigned changes;			/* level changes so far */
 
 	uint64_t pro_next;			/* earliest next proactive step */
-	double pro_last_p;			/* some avg10 at the last look */
+	double pro_last_p;			/* pressure at the last look */
 	bool pro_looked;			/* pro_last_p is set */
+	uint64_t pro_total;			/* some total= (us) at the last look */
+	uint64_t pro_total_at;			/* and when */
+	bool pro_have_total;
 	unsigned pro_backoffs;
 	uint64_t pro_trimmed;			/* bytes requested so far */
 };
@@ -74,11 +82,21 @@ int64_t ctl_timeout(const struct ctl *c, uint64_t now);
 #define CTL_RECHECK_MS 1000
 
 /*
- * Proactive step at time now with the current some-avg10 and the idle
+ * The pressure a proactive look at time now judges by, percent: the share
+ * of the time since the previous call that "some" tasks stalled (the
+ * increase of s->some.total). The first call, a call without time passed
+ * and a total that went back (another PSI source after a reload) return
+ * s->some.avg10; s NULL (the pressure could not be read) returns 100, so
+ * that nothing is trimmed blind. Call it once per look, when
+ * ctl_proactive_timeout() says a step is due.
+ */
+double ctl_proactive_pressure(struct ctl *c, const struct psi_sample *s, uint64_t now);
+/*
+ * Proactive step at time now with the pressure (percent) and the idle
  * resident bytes available for trimming. Returns the bytes to shrink
  * (0: nothing this time), whatever the level. Rate-limited internally.
  */
-uint64_t ctl_proactive(struct ctl *c, double some_avg10, uint64_t idle_bytes,
+uint64_t ctl_proactive(struct ctl *c, double pressure, uint64_t idle_bytes,
 		       uint64_t now);
 /* ms until the next proactive step is due, -1 if disabled. */
 int64_t ctl_proactive_timeout(const struct ctl *c, uint64_t now);

@@ -579,13 +579,14 @@ static void proactive_step(struct gd *g, uint64_t now)
 	struct psi_sample s;
 	char err[160];
 	uint64_t dev_idle[MAX_DEVS] = { 0 };
+	double p;
 
 	if (ctl_proactive_timeout(&g->ctl, now) != 0 || !g->ndev)
 		return;
-	if (psi_read(g->pressure_path, &s, err, sizeof(err))) {
-		/* count as pressure: do not trim blind */
-		s.some.avg10 = 100.0;
-	}
+	/* unreadable counts as pressure: no trimming blind */
+	p = ctl_proactive_pressure(&g->ctl,
+				   psi_read(g->pressure_path, &s, err, sizeof(err)) ? NULL : &s,
+				   now);
 	for (size_t i = 0; i < g->ndev; i++) {
 		struct table t;
 
@@ -595,16 +596,16 @@ static void proactive_step(struct gd *g, uint64_t now)
 		}
 		idle += dev_idle[i];
 	}
-	want = ctl_proactive(&g->ctl, s.some.avg10, idle, now);
+	want = ctl_proactive(&g->ctl, p, idle, now);
 	if (!want) {
-		log_debug("proactive: no step (some avg10 %.2f, target %.2f, idle %" PRIu64 " bytes)",
-			  s.some.avg10, g->cfg.proactive.target_pct, idle);
+		log_debug("proactive: no step (some %.2f%% since the last look, target %.2f%%, idle %" PRIu64 " bytes)",
+			  p, g->cfg.proactive.target_pct, idle);
 		return;
 	}
-	log_info("proactive: some avg10 %.2f%% < %.2f%%: trimming %" PRIu64 " MiB of %" PRIu64 " MiB idle",
-		 s.some.avg10, g->cfg.proactive.target_pct, want >> 20, idle >> 20);
-	state_action(g, "proactive trim %" PRIu64 " MiB (some avg10 %.2f%%)%s", want >> 20,
-		     s.some.avg10, dry_run(g) ? " (dry run)" : "");
+	log_info("proactive: some %.2f%% since the last look < %.2f%%: trimming %" PRIu64 " MiB of %" PRIu64 " MiB idle",
+		 p, g->cfg.proactive.target_pct, want >> 20, idle >> 20);
+	state_action(g, "proactive trim %" PRIu64 " MiB (some %.2f%%)%s", want >> 20,
+		     p, dry_run(g) ? " (dry run)" : "");
 	for (size_t i = 0; i < g->ndev && want; i++) {
 		uint64_t n = dev_idle[i] < want ? dev_idle[i] : want;
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,8 +338,9 @@ static double trace_median_some(FILE *f)
  * least what the averages imply (raised at once), at most what they or a
  * hit within the cool-down imply (no level held for nothing), and it
  * changes far less often than the samples come; proactive trimming, with
- * its target at the trace's median pressure, runs only under the target,
- * in whole MiB no larger than step_mb, and does run.
+ * its target at the trace's median avg10, runs only when the stall since
+ * its last look is under the target, in whole MiB no larger than
+ * step_mb, and does run.
  */
 static void control_tabs_trace_replay(void **state)
 {
@@ -349,6 +351,7 @@ static void control_tabs_trace_replay(void **state)
 	struct config c;
 	struct ctl k;
 	uint64_t t;
+	double p;
 
 	(void)state;
 	assert_non_null(f);
@@ -383,15 +386,20 @@ static void control_tabs_trace_replay(void **state)
 		if (k.level > 0)
 			above++;
 		due = ctl_proactive_timeout(&k, t) == 0;
-		want = ctl_proactive(&k, s.some.avg10, 1ull << 30, t);
+		if (!due) {
+			assert_int_equal(ctl_proactive(&k, 0.0, 1ull << 30, t), 0);
+			continue;
+		}
+		p = ctl_proactive_pressure(&k, &s, t);
+		want = ctl_proactive(&k, p, 1ull << 30, t);
 		if (want) {
 			steps++;
-			assert_true(s.some.avg10 < c.proactive.target_pct);
+			assert_true(p < c.proactive.target_pct);
 			assert_true(want <= (uint64_t)c.proactive.step_mb * MIB);
 			assert_int_equal(want % MIB, 0);
-		} else if (due) {
+		} else {
 			/* due and no step: at the target, and a look again soon */
-			assert_true(s.some.avg10 >= c.proactive.target_pct);
+			assert_true(p >= c.proactive.target_pct);
 			assert_true(ctl_proactive_timeout(&k, t) <= c.proactive.interval_ms);
 		}
 	}
@@ -400,6 +408,72 @@ static void control_tabs_trace_replay(void **state)
 	assert_true(above > 0);
 	assert_true(k.changes <= samples / 4);
 	assert_true(steps > 0);
+}
+
+/*
+ * Passes when, replaying psi-tabs.trace with the shipped proactive
+ * settings (enabled), trimming starts once the set-up's stall is over:
+ * from 21 s to 54 s of the trace the some total grows by 25 ms, but avg10
+ * decays from 19 % to 0.8 %, so a law fed avg10 would take its first
+ * step only at the end of that stretch.
+ */
+static void control_tabs_trace_proactive_after_burst(void **state)
+{
+	FILE *f = fopen(GR_SRCDIR "/tests/data/psi-tabs.trace", "r");
+	unsigned quiet_steps = 0;
+	struct psi_sample s;
+	struct config c;
+	struct ctl k;
+	uint64_t t;
+
+	(void)state;
+	assert_non_null(f);
+	config_defaults(&c);
+	c.proactive.enabled = true;
+	ctl_init(&k, &c, 0);
+	while (trace_next(f, &t, &s)) {
+		double p;
+
+		if (ctl_proactive_timeout(&k, t) != 0)
+			continue;
+		p = ctl_proactive_pressure(&k, &s, t);
+		if (ctl_proactive(&k, p, 1ull << 30, t) && t >= 21000 && t <= 54000)
+			quiet_steps++;
+	}
+	fclose(f);
+	/* 33 s at one look per 6 s: the first look of the stretch sees the burst's end */
+	assert_true(quiet_steps >= 4);
+}
+
+/*
+ * Passes when the proactive pressure is the stall since the previous look:
+ * avg10 at the first look, after a reload and when the total went back;
+ * 100 % when the pressure could not be read; capped at 100 %.
+ */
+static void control_proactive_pressure_interval(void **state)
+{
+	struct psi_sample s = { .some = { .valid = true, .avg10 = 7.5, .total = 1000000 } };
+	struct config c;
+	struct ctl k;
+
+	(void)state;
+	test_cfg(&c);
+	ctl_init(&k, &c, 0);
+	assert_true(ctl_proactive_pressure(&k, &s, 1000) == 7.5);	/* first look */
+	s.some.total += 60000;					/* 60 ms stalled in 6 s */
+	assert_true(fabs(ctl_proactive_pressure(&k, &s, 7000) - 1.0) < 1e-9);
+	assert_true(ctl_proactive_pressure(&k, &s, 13000) == 0.0);	/* nothing since */
+	assert_true(ctl_proactive_pressure(&k, &s, 13000) == 7.5);	/* no time passed */
+	s.some.total -= 1;					/* another source */
+	assert_true(ctl_proactive_pressure(&k, &s, 19000) == 7.5);
+	s.some.total += 99000000;				/* more than the time */
+	assert_true(ctl_proactive_pressure(&k, &s, 20000) == 100.0);
+	assert_true(ctl_proactive_pressure(&k, NULL, 21000) == 100.0);
+	s.some.valid = false;
+	assert_true(ctl_proactive_pressure(&k, &s, 22000) == 100.0);
+	s.some.valid = true;
+	ctl_reconfigure(&k, &c, 23000);
+	assert_true(ctl_proactive_pressure(&k, &s, 24000) == 7.5);	/* no delta across a reload */
 }
 
 /* Passes when the first proactive look is not taken for a rise (nothing to compare with). */
@@ -529,6 +603,8 @@ TEST_SUITE(control)
 		cmocka_unit_test(control_noise_no_flapping),
 		cmocka_unit_test(control_trace_replay),
 		cmocka_unit_test(control_tabs_trace_replay),
+		cmocka_unit_test(control_tabs_trace_proactive_after_burst),
+		cmocka_unit_test(control_proactive_pressure_interval),
 		cmocka_unit_test(control_proactive_first_look),
 		cmocka_unit_test(control_proactive_trims),
 		cmocka_unit_test(control_proactive_backs_off),
