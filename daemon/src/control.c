@@ -51,29 +51,39 @@ static void ctl_set_level(struct ctl *c, int level, uint64_t now)
 	c->changes++;
 }
 
+static void ctl_hit(struct ctl *c, size_t idx, uint64_t now)
+{
+	c->last_hit[idx + 1] = now;
+	if ((int)idx + 1 > c->level)
+		ctl_set_level(c, (int)idx + 1, now);
+}
+
 int ctl_trigger(struct ctl *c, size_t idx, uint64_t now)
 {
 	if (idx >= c->nlevels)
 		return c->level;
-	c->last_hit[idx + 1] = now;
-	if ((int)idx + 1 > c->level)
-		ctl_set_level(c, (int)idx + 1, now);
+	ctl_hit(c, idx, now);
 	/*
-	 * Pressure just rose past a level: proactive trimming waits an
-	 * interval; by then avg10 carries the rise and decides.
+	 * A PSI event is a stall within the trigger's window, just now:
+	 * proactive trimming waits an interval, then the stall since its
+	 * last look decides.
 	 */
 	if (c->pro.enabled && c->pro_next < now + c->pro.interval_ms)
 		c->pro_next = now + c->pro.interval_ms;
 	return c->level;
 }
 
+/*
+ * Fallback samples raise levels but do not hold proactive trimming off:
+ * avg10 lags the stall by tens of seconds (control.h).
+ */
 int ctl_sample(struct ctl *c, const struct psi_sample *s, uint64_t now)
 {
 	for (size_t i = 0; i < c->nlevels; i++) {
 		const struct psi_line *l = c->kind[i] == PSI_FULL ? &s->full : &s->some;
 
 		if (l->valid && l->avg10 >= c->pct[i])
-			ctl_trigger(c, i, now);
+			ctl_hit(c, i, now);
 	}
 	return c->level;
 }
@@ -141,18 +151,20 @@ int64_t ctl_timeout(const struct ctl *c, uint64_t now)
 
 double ctl_proactive_pressure(struct ctl *c, const struct psi_sample *s, uint64_t now)
 {
-	double p;
+	double p = CTL_NO_PRESSURE;
 
 	if (!s || !s->some.valid)
 		return 100.0;
-	if (c->pro_have_total && now > c->pro_total_at && s->some.total >= c->pro_total)
+	/* a measure over at most two intervals, or none */
+	if (c->pro_have_total && now > c->pro_total_at &&
+	    now - c->pro_total_at <= 2 * (uint64_t)c->pro.interval_ms &&
+	    s->some.total >= c->pro_total) {
 		/* us stalled per ms elapsed, as a percentage */
 		p = (double)(s->some.total - c->pro_total) / 10.0 /
 		    (double)(now - c->pro_total_at);
-	else
-		p = s->some.avg10;
-	if (p > 100.0)
-		p = 100.0;
+		if (p > 100.0)
+			p = 100.0;
+	}
 	c->pro_total = s->some.total;
 	c->pro_total_at = now;
 	c->pro_have_total = true;
@@ -169,6 +181,11 @@ uint64_t ctl_proactive(struct ctl *c, double pressure, uint64_t idle_bytes,
 
 	if (!c->pro.enabled || now < c->pro_next)
 		return 0;
+	/* nothing measured yet: look again after an interval */
+	if (pressure < 0) {
+		c->pro_next = now + c->pro.interval_ms;
+		return 0;
+	}
 	/* the first look has nothing to compare with */
 	rising = c->pro_looked && pressure > c->pro_last_p;
 	c->pro_last_p = pressure;

@@ -19,7 +19,8 @@
  * step_mb per interval_ms, scaled by the distance to the target
  * (1 - pressure/target) and halved while pressure is rising. Pressure at
  * or above the target, or a trigger, skips the step (looked at again an
- * interval later); nothing idle to trim pauses trimming for backoff_ms.
+ * interval later; only PSI events count as triggers here, not fallback
+ * samples); nothing idle to trim pauses trimming for backoff_ms.
  * The pressure is the "some" stall since the previous look, as Senpai
  * measures it (ctl_proactive_pressure()), not avg10: avg10 decays over
  * tens of seconds, so after a burst (clients starting up) it stays above
@@ -84,17 +85,21 @@ int64_t ctl_timeout(const struct ctl *c, uint64_t now);
 /*
  * The pressure a proactive look at time now judges by, percent: the share
  * of the time since the previous call that "some" tasks stalled (the
- * increase of s->some.total). The first call, a call without time passed
- * and a total that went back (another PSI source after a reload) return
- * s->some.avg10; s NULL (the pressure could not be read) returns 100, so
- * that nothing is trimmed blind. Call it once per look, when
- * ctl_proactive_timeout() says a step is due.
+ * increase of s->some.total). CTL_NO_PRESSURE when there is no such
+ * measure: the first call, the first after a reload (the source may have
+ * changed), one more than two intervals after the previous (a burst would
+ * be averaged away), one without time passed, a total that went back. s
+ * NULL (the pressure could not be read) gives 100, so that nothing is
+ * trimmed blind. Call it once per look, when ctl_proactive_timeout() says
+ * a step is due.
  */
 double ctl_proactive_pressure(struct ctl *c, const struct psi_sample *s, uint64_t now);
+#define CTL_NO_PRESSURE (-1.0)
 /*
- * Proactive step at time now with the pressure (percent) and the idle
- * resident bytes available for trimming. Returns the bytes to shrink
- * (0: nothing this time), whatever the level. Rate-limited internally.
+ * Proactive step at time now with the pressure (percent; CTL_NO_PRESSURE:
+ * no step, look again an interval later) and the idle resident bytes
+ * available for trimming. Returns the bytes to shrink (0: nothing this
+ * time), whatever the level. Rate-limited internally.
  */
 uint64_t ctl_proactive(struct ctl *c, double pressure, uint64_t idle_bytes,
 		       uint64_t now);

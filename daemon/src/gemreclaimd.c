@@ -598,8 +598,11 @@ static void proactive_step(struct gd *g, uint64_t now)
 	}
 	want = ctl_proactive(&g->ctl, p, idle, now);
 	if (!want) {
-		log_debug("proactive: no step (some %.2f%% since the last look, target %.2f%%, idle %" PRIu64 " bytes)",
-			  p, g->cfg.proactive.target_pct, idle);
+		if (p < 0)
+			log_debug("proactive: no step (measuring the stall from now on)");
+		else
+			log_debug("proactive: no step (some %.2f%% since the last look, target %.2f%%, idle %" PRIu64 " bytes)",
+				  p, g->cfg.proactive.target_pct, idle);
 		return;
 	}
 	log_info("proactive: some %.2f%% since the last look < %.2f%%: trimming %" PRIu64 " MiB of %" PRIu64 " MiB idle",

@@ -398,8 +398,8 @@ static void control_tabs_trace_replay(void **state)
 			assert_true(want <= (uint64_t)c.proactive.step_mb * MIB);
 			assert_int_equal(want % MIB, 0);
 		} else {
-			/* due and no step: at the target, and a look again soon */
-			assert_true(p >= c.proactive.target_pct);
+			/* due and no step: at the target or nothing measured, and a look again soon */
+			assert_true(p >= c.proactive.target_pct || p == CTL_NO_PRESSURE);
 			assert_true(ctl_proactive_timeout(&k, t) <= c.proactive.interval_ms);
 		}
 	}
@@ -412,43 +412,56 @@ static void control_tabs_trace_replay(void **state)
 
 /*
  * Passes when, replaying psi-tabs.trace with the shipped proactive
- * settings (enabled), trimming starts once the set-up's stall is over:
- * from 21 s to 54 s of the trace the some total grows by 25 ms, but avg10
- * decays from 19 % to 0.8 %, so a law fed avg10 would take its first
- * step only at the end of that stretch.
+ * settings (enabled), trimming starts once the set-up's stall is over,
+ * with PSI triggers and in fallback mode (levels from avg10 samples): from
+ * 21 s to 54 s of the trace the some total grows by 25 ms, but avg10
+ * decays from 19 % to 0.8 %, so a law fed avg10, or held off by the
+ * levels avg10 reaches, would take its first step only at the end of that
+ * stretch.
  */
 static void control_tabs_trace_proactive_after_burst(void **state)
 {
-	FILE *f = fopen(GR_SRCDIR "/tests/data/psi-tabs.trace", "r");
-	unsigned quiet_steps = 0;
-	struct psi_sample s;
-	struct config c;
-	struct ctl k;
-	uint64_t t;
+	for (int fallback = 0; fallback < 2; fallback++) {
+		FILE *f = fopen(GR_SRCDIR "/tests/data/psi-tabs.trace", "r");
+		unsigned quiet_steps = 0;
+		struct psi_sample s;
+		struct config c;
+		struct ctl k;
+		uint64_t t;
 
-	(void)state;
-	assert_non_null(f);
-	config_defaults(&c);
-	c.proactive.enabled = true;
-	ctl_init(&k, &c, 0);
-	while (trace_next(f, &t, &s)) {
-		double p;
+		(void)state;
+		assert_non_null(f);
+		config_defaults(&c);
+		c.proactive.enabled = true;
+		ctl_init(&k, &c, 0);
+		while (trace_next(f, &t, &s)) {
+			double p;
 
-		if (ctl_proactive_timeout(&k, t) != 0)
-			continue;
-		p = ctl_proactive_pressure(&k, &s, t);
-		if (ctl_proactive(&k, p, 1ull << 30, t) && t >= 21000 && t <= 54000)
-			quiet_steps++;
+			if (fallback)
+				ctl_sample(&k, &s, t);
+			if (ctl_proactive_timeout(&k, t) != 0)
+				continue;
+			p = ctl_proactive_pressure(&k, &s, t);
+			if (ctl_proactive(&k, p, 1ull << 30, t) && t >= 21000 && t <= 54000)
+				quiet_steps++;
+		}
+		fclose(f);
+		/* 33 s at one look per 6 s; the first look of the stretch sees the burst's end */
+		if (quiet_steps < 4)
+			fail_msg("%s: %u steps from 21 to 54 s", fallback ? "fallback" : "triggers",
+				 quiet_steps);
+		if (fallback)
+			assert_true(k.level > 0);	/* the samples did raise levels */
 	}
-	fclose(f);
-	/* 33 s at one look per 6 s: the first look of the stretch sees the burst's end */
-	assert_true(quiet_steps >= 4);
 }
 
 /*
- * Passes when the proactive pressure is the stall since the previous look:
- * avg10 at the first look, after a reload and when the total went back;
- * 100 % when the pressure could not be read; capped at 100 %.
+ * Passes when the proactive pressure is the stall since the previous look,
+ * CTL_NO_PRESSURE where there is no such measure (first look, after a
+ * reload, after more than two intervals, no time passed, the total went
+ * back), 100 % when the pressure could not be read, capped at 100 %; and
+ * when a look without a measure takes no step and looks again an interval
+ * later.
  */
 static void control_proactive_pressure_interval(void **state)
 {
@@ -457,23 +470,34 @@ static void control_proactive_pressure_interval(void **state)
 	struct ctl k;
 
 	(void)state;
-	test_cfg(&c);
+	test_cfg(&c);			/* interval_ms 5000 */
 	ctl_init(&k, &c, 0);
-	assert_true(ctl_proactive_pressure(&k, &s, 1000) == 7.5);	/* first look */
+	assert_true(ctl_proactive_pressure(&k, &s, 1000) == CTL_NO_PRESSURE);	/* first look */
 	s.some.total += 60000;					/* 60 ms stalled in 6 s */
 	assert_true(fabs(ctl_proactive_pressure(&k, &s, 7000) - 1.0) < 1e-9);
 	assert_true(ctl_proactive_pressure(&k, &s, 13000) == 0.0);	/* nothing since */
-	assert_true(ctl_proactive_pressure(&k, &s, 13000) == 7.5);	/* no time passed */
+	assert_true(ctl_proactive_pressure(&k, &s, 13000) == CTL_NO_PRESSURE);	/* no time */
 	s.some.total -= 1;					/* another source */
-	assert_true(ctl_proactive_pressure(&k, &s, 19000) == 7.5);
+	assert_true(ctl_proactive_pressure(&k, &s, 19000) == CTL_NO_PRESSURE);
 	s.some.total += 99000000;				/* more than the time */
 	assert_true(ctl_proactive_pressure(&k, &s, 20000) == 100.0);
-	assert_true(ctl_proactive_pressure(&k, NULL, 21000) == 100.0);
+	s.some.total += 1000;
+	assert_true(fabs(ctl_proactive_pressure(&k, &s, 30000) - 0.01) < 1e-9);	/* 2 intervals */
+	assert_true(ctl_proactive_pressure(&k, &s, 40001) == CTL_NO_PRESSURE);	/* more */
+	assert_true(ctl_proactive_pressure(&k, NULL, 41000) == 100.0);
 	s.some.valid = false;
-	assert_true(ctl_proactive_pressure(&k, &s, 22000) == 100.0);
+	assert_true(ctl_proactive_pressure(&k, &s, 42000) == 100.0);
 	s.some.valid = true;
-	ctl_reconfigure(&k, &c, 23000);
-	assert_true(ctl_proactive_pressure(&k, &s, 24000) == 7.5);	/* no delta across a reload */
+	assert_true(ctl_proactive_pressure(&k, &s, 43000) == 0.0);	/* failed reads keep the base */
+	ctl_reconfigure(&k, &c, 44000);
+	assert_true(ctl_proactive_pressure(&k, &s, 45000) == CTL_NO_PRESSURE);	/* reload */
+
+	/* no measure: no step, the next look an interval later */
+	ctl_init(&k, &c, 0);
+	assert_int_equal(ctl_proactive(&k, CTL_NO_PRESSURE, 1ull << 30, 5000), 0);
+	assert_int_equal(ctl_proactive_timeout(&k, 5000), 5000);
+	assert_int_equal(k.pro_backoffs, 0);
+	assert_int_equal(ctl_proactive(&k, 0.0, 1ull << 30, 10000), 16 * MIB);
 }
 
 /* Passes when the first proactive look is not taken for a rise (nothing to compare with). */
