@@ -163,13 +163,38 @@ err_erase:
 	return ret;
 }
 
+/*
+ * Clear the page-table entries of [@va, @va + @size) in one walk under the
+ * xa lock, instead of an xa_erase() (lock, walk from the root) per page:
+ * that was most of the time a discard took. An entry is still erased under
+ * the lock before its page can be freed, which gpusim_vm_get_page() relies
+ * on. Every XA_CHECK_SCHED entries the lock is dropped and the walk starts
+ * again after the last entry cleared. Not with xas_pause(): when the store
+ * has just freed the entry's leaf node, 6.12's xas_pause() advances from
+ * the unaligned index by the parent's stride and skips the next leaf's
+ * entries, leaving PTEs to pages about to be freed.
+ */
 static void gpusim_pt_unmap(struct gpusim_vm *vm, u64 va, u64 size)
 {
-	unsigned long first = va >> PAGE_SHIFT;
-	unsigned long i, n = size >> PAGE_SHIFT;
+	XA_STATE(xas, &vm->pt, va >> PAGE_SHIFT);
+	unsigned int latency = 0;
+	unsigned long next;
+	void *entry;
 
-	for (i = 0; i < n; i++)
-		xa_erase(&vm->pt, first + i);
+	if (!size)
+		return;
+	xas_lock(&xas);
+	xas_for_each(&xas, entry, (va + size - 1) >> PAGE_SHIFT) {
+		xas_store(&xas, NULL);
+		if (++latency % XA_CHECK_SCHED)
+			continue;
+		next = xas.xa_index + 1;
+		xas_unlock(&xas);
+		cond_resched();
+		xas_lock(&xas);
+		xas_set(&xas, next);
+	}
+	xas_unlock(&xas);
 }
 
 /**

@@ -1066,6 +1066,35 @@ static int cmd_fault(void)
 	CHECK_CALL(gpusim_gpu_verify(&dev, vm, VA_A + 20480, size - 20480, seed, 20480, &w));
 	if (w.status != DRM_GPUSIM_JOB_MISMATCH)
 		print_job("after_hole_unfilled", &w);
+
+	/*
+	 * A large unmap leaves no page mapped. The page table is cleared in
+	 * one walk that drops its lock every 4096 entries; a walk that
+	 * resumed at the wrong index would leave PTEs to pages the BO may
+	 * free. 32 MiB at a 16 MiB-aligned VA: the first resumption comes
+	 * right after a whole leaf node and its parent were freed. Every page
+	 * is probed, one job each (a job stops at its first fault).
+	 */
+	{
+		uint64_t big = 32ull << 20, pg, mapped = 0;
+		uint32_t bbo = new_bo(big, 0);
+
+		CHECK_CALL(gpusim_vm_map(&dev, vm, bbo, 0, VA_C, big));
+		CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_C, big, seed, 0, &w));
+		expect_done("big_fill", &w);
+		CHECK_CALL(gpusim_vm_unmap(&dev, vm, VA_C, big));
+		for (pg = 0; pg < big / 4096; pg++) {
+			CHECK_CALL(gpusim_gpu_fill(&dev, vm, VA_C + pg * 4096, 8, seed, 0, &w));
+			if (w.status != DRM_GPUSIM_JOB_FAULT || w.fault_va != VA_C + pg * 4096) {
+				if (!mapped++)
+					fprintf(stderr, "big unmap: page %" PRIu64 " still mapped\n", pg);
+			}
+		}
+		printf("big_unmap_pages=%" PRIu64 " big_unmap_still_mapped=%" PRIu64 "\n",
+		       big / 4096, mapped);
+		if (mapped)
+			fail("big_unmap_still_mapped");
+	}
 	printf("result=pass\n");
 	return 0;
 }
