@@ -31,6 +31,25 @@ check "kernel WARNING" 120 "$here/selftest/warn.sh"
 check "arguments" 0 "$here/selftest/args.sh" "a b" "it's" '$HOME'
 check "bad option" 125 --mem lots "$here/selftest/exit1.sh"
 
+# The emulator's int3 race is booted once more, a real int3 is not.
+int3_check() { # NAME BYTE WANT-SECOND-BOOT
+	local log got
+	n=$((n + 1))
+	log=$(mktemp)
+	"$here/run" --quiet --log "$log" "$here/selftest/int3.sh" "$2" >/dev/null 2>&1
+	got=$?
+	if [ "$got" = 121 ] && [ -s "$log" ] &&
+		{ [ -s "$log.int3-race" ] && [ "$3" = 1 ] || [ ! -e "$log.int3-race" ] && [ "$3" = 0 ]; }; then
+		echo "ok $n - vm/run $1: status $got, second boot $3"
+	else
+		echo "not ok $n - vm/run $1: status $got, first log kept: $([ -e "$log.int3-race" ] && echo yes || echo no)"
+		failed=$((failed + 1))
+	fi
+	rm -f "$log" "$log.int3-race"
+}
+int3_check "stale int3 (emulator race)" 0f 1
+int3_check "real int3" cc 0
+
 # The debug kernel's detectors, each on a bug planted in gr_selftest.ko, and
 # kmemleak switched off mid-run (which must fail a run as well).
 if [ "${GR_DEBUG_LANE:-1}" != 0 ] && "$here/debug-kernel/build" --check 2>/dev/null; then
