@@ -57,10 +57,11 @@
  *                           prints child_verified=1, exits after
  *                           WAITFILE2; then this process checks both on
  *                           its own VM and mmaps
- *   bench-reclaim SIZE SHRINK_FILE NBOS
+ *   bench-reclaim SIZE SHRINK_FILE NBOS PAIRS
  *                           reclaim benchmarks (tests/bench/reclaim.sh):
- *                           anon vs BO swap-out and swap-in, discard, and
- *                           shrink latency with NBOS BOs
+ *                           PAIRS rounds of anon (THP and not) vs BO
+ *                           swap-out and swap-in, and discard, in
+ *                           alternating order; shrink latency with NBOS BOs
  *   survive SIZE WAITFILE gpu|nogpu
  *                           a BO mapped on the GPU and the CPU, filled both
  *                           ways; after WAITFILE exists (the test reclaims
@@ -104,6 +105,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1719,68 +1721,275 @@ static uint64_t timed_shrink(const char *shrink, uint64_t pages)
 	return gpusim_now_ns() - t0;
 }
 
-/*
- * Reclaim benchmarks, the same sparse content everywhere so zram sees the
- * same data: anonymous memory pushed out with MADV_PAGEOUT and touched back,
- * against a BO swapped out through the shrink file and restored by the next
- * submit (whose validate brings the whole VM back); a discard-on-reclaim BO
- * discarded through the shrink file; then NBOS small BOs (one in ten
- * resident) and the latency of shrink requests of 128 pages (what the
- * kernel's shrinker asks for per call).
- */
-static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos)
+/* A /proc/vmstat counter, or -1. */
+static long vmstat(const char *key)
 {
-	uint64_t pages = size / 4096, t0, anon_out, anon_in, bo_out, bo_in, disc;
-	uint64_t *lat, i, sum = 0;
-	struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
-	struct drm_gpusim_job_wait w;
-	uint32_t vm, bo, dbo, *small;
+	FILE *f = fopen("/proc/vmstat", "r");
+	char name[64];
+	long v = -1, x;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", name, &x) == 2) {
+		if (!strcmp(name, key)) {
+			v = x;
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+#define BENCH_FREE_LIMIT_NS (10 * 1000000000ull)
+
+/*
+ * The memory cgroup this process runs in, as a path under /sys/fs/cgroup
+ * (cgroup v2: the "0::" line of /proc/self/cgroup), with @file appended.
+ */
+static void own_cgroup_file(char *path, size_t len, const char *file)
+{
+	char line[256] = "";
+	FILE *f = fopen("/proc/self/cgroup", "r");
+
+	if (!f || !fgets(line, sizeof(line), f) || strncmp(line, "0::/", 4))
+		fail("no_cgroup_v2");
+	fclose(f);
+	line[strcspn(line, "\n")] = 0;
+	snprintf(path, len, "/sys/fs/cgroup%s%s%s", line + 3, line[4] ? "/" : "", file);
+}
+
+/* The memory charged to this process's cgroup, in KiB. */
+static long charged_kb(void)
+{
+	char path[320], text[32] = "";
+	int fd;
+
+	own_cgroup_file(path, sizeof(path), "memory.current");
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || read(fd, text, sizeof(text) - 1) <= 0)
+		die("memory.current", -errno);
+	close(fd);
+	return strtol(text, NULL, 10) / 1024;
+}
+
+/*
+ * Wait from @t0 until this cgroup's charge is down to @want_kb: the pages
+ * of a swap-out are freed, not merely written (a page in the swap cache
+ * stays charged until it is freed). MemFree cannot tell: freed pages may
+ * sit on the per-CPU free lists. Returns the ns since @t0, or -1 after
+ * BENCH_FREE_LIMIT_NS.
+ */
+static double wait_uncharged(long want_kb, uint64_t t0)
+{
+	uint64_t now;
+
+	for (;;) {
+		now = gpusim_now_ns();
+		if (charged_kb() <= want_kb)
+			return now - t0;
+		if (now - t0 > BENCH_FREE_LIMIT_NS)
+			return -1;
+		usleep(200);
+	}
+}
+
+/*
+ * Ask the kernel's own reclaim for @bytes from this process's cgroup
+ * (memory.reclaim): what frees clean swap-cache pages without memory
+ * pressure. Returns 0 or -errno (EAGAIN: it reclaimed less).
+ */
+static int cgroup_reclaim(uint64_t bytes)
+{
+	char path[320], text[32];
+
+	own_cgroup_file(path, sizeof(path), "memory.reclaim");
+	snprintf(text, sizeof(text), "%" PRIu64 "\n", bytes);
+	return write_file(path, text);
+}
+
+static double ms(double ns)
+{
+	return ns < 0 ? -1 : ns / 1e6;
+}
+
+/*
+ * One anonymous side of a pair: @size of MAP_PRIVATE memory with THP
+ * allowed (@thp) or not, the sparse content, out with MADV_PAGEOUT timed
+ * until 95% of it is uncharged, then in by touching every page (from the device:
+ * MADV_PAGEOUT leaves nothing in the swap cache). Prints PREFIX_out_ms,
+ * PREFIX_in_ms, PREFIX_in_pswpin.
+ */
+static void bench_anon(const char *prefix, uint64_t size, bool thp)
+{
 	volatile char *q;
+	long full, sw0;
+	uint64_t t0, i, sum = 0;
+	double out, in;
 	void *p;
 
-	/* anonymous memory */
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		die("mmap", -errno);
+	if (madvise(p, size, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+		die("madvise_thp", -errno);
 	gpusim_sparse_cpu_fill(p, size, seed);
+	full = charged_kb();
 	t0 = gpusim_now_ns();
 	if (madvise(p, size, MADV_PAGEOUT))
-		die("madvise", -errno);
-	anon_out = gpusim_now_ns() - t0;
+		die("madvise_pageout", -errno);
+	out = wait_uncharged(full - (long)(size / 1024) * 95 / 100, t0);
+	sw0 = vmstat("pswpin");
 	t0 = gpusim_now_ns();
 	for (q = p, i = 0; i < size; i += 4096)
 		sum += q[i];
-	anon_in = gpusim_now_ns() - t0;
+	in = gpusim_now_ns() - t0;
+	if (gpusim_sparse_cpu_check(p, size, seed, &i))
+		fail("anon_mismatch");
+	printf(" %s_out_ms=%.2f %s_in_ms=%.2f %s_in_pswpin=%ld", prefix, ms(out), prefix,
+	       ms(in), prefix, vmstat("pswpin") - sw0);
 	munmap(p, size);
+	(void)sum;
+}
 
-	/* a BO: swap-out, then the first submit restores it */
+/*
+ * The BO side of a pair: a BO of @size bound in a VM of its own and
+ * filled through mmap, swapped out through @shrink.
+ *   bo_shrink_ms     the shrink request alone (what the shrinker does)
+ *   bo_free_now_pct  the share of the BO's memory uncharged (freed) right
+ *                    after it
+ *   bo_out_ms        shrink, then the kernel's reclaim asked for the same
+ *                    amount (the cgroup's memory.reclaim), until 95% of
+ *                    the BO's memory is uncharged:
+ *                    our pages wait in the swap cache until LRU reclaim
+ *                    frees them
+ *   bo_in_dev_ms     the first submit, which restores the BO, after that
+ *                    (swap cache dropped: pswpin counts the device reads)
+ *   bo_free_1s_pct   shrunk again: the share free 1 s later, no pressure
+ *   bo_in_cache_ms   the first submit after that: from the swap cache
+ * Every word is checked after each restore.
+ */
+static void bench_bo(uint64_t size, const char *shrink)
+{
+	struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
+	uint64_t pages = size / 4096, t0, first;
+	struct drm_gpusim_job_wait w;
+	long full, sw0;
+	double sh, out, in_dev, in_cache, now_pct, s1_pct;
+	uint32_t vm, bo;
+	int ret;
+	void *p;
+
 	CHECK_CALL(gpusim_vm_create(&dev, &vm));
 	bo = new_bo(size, 0);
 	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
 	p = map_bo(bo, size);
 	gpusim_sparse_cpu_fill(p, size, seed);
 	munmap(p, size);
-	bo_out = timed_shrink(shrink, pages);
+
+	full = charged_kb();
+	t0 = gpusim_now_ns();
+	timed_shrink(shrink, pages);
+	sh = gpusim_now_ns() - t0;
+	now_pct = 100.0 * (full - charged_kb()) / (size / 1024);
+	ret = cgroup_reclaim(size);
+	if (ret && ret != -EAGAIN)
+		die("memory.reclaim", ret);
+	out = wait_uncharged(full - (long)(size / 1024) * 95 / 100, t0);
+	sw0 = vmstat("pswpin");
 	t0 = gpusim_now_ns();
 	CHECK_CALL(gpusim_run(&dev, vm, &nop, &w));
-	bo_in = gpusim_now_ns() - t0;
-	expect_done("first_submit", &w);
+	in_dev = gpusim_now_ns() - t0;
+	if (w.status != DRM_GPUSIM_JOB_DONE)
+		expect_done("bench_restore", &w);
+	printf(" bo_shrink_ms=%.2f bo_free_now_pct=%.1f bo_out_ms=%.2f bo_in_dev_ms=%.2f"
+	       " bo_in_dev_pswpin=%ld", ms(sh), now_pct, ms(out), ms(in_dev),
+	       vmstat("pswpin") - sw0);
+	p = map_bo(bo, size);
+	if (gpusim_sparse_cpu_check(p, size, seed, &first))
+		fail("bo_mismatch_after_device_restore");
+	munmap(p, size);
 
-	/* discard */
-	dbo = new_bo(size, DRM_GPUSIM_BO_DISCARD_ON_RECLAIM);
-	CHECK_CALL(gpusim_vm_map(&dev, vm, dbo, 0, VA_B, size));
-	p = map_bo(dbo, size);
+	full = charged_kb();
+	timed_shrink(shrink, pages);
+	sleep(1);
+	s1_pct = 100.0 * (full - charged_kb()) / (size / 1024);
+	sw0 = vmstat("pswpin");
+	t0 = gpusim_now_ns();
+	CHECK_CALL(gpusim_run(&dev, vm, &nop, &w));
+	in_cache = gpusim_now_ns() - t0;
+	if (w.status != DRM_GPUSIM_JOB_DONE)
+		expect_done("bench_restore_cached", &w);
+	printf(" bo_free_1s_pct=%.1f bo_in_cache_ms=%.2f bo_in_cache_pswpin=%ld", s1_pct,
+	       ms(in_cache), vmstat("pswpin") - sw0);
+	p = map_bo(bo, size);
+	if (gpusim_sparse_cpu_check(p, size, seed, &first))
+		fail("bo_mismatch_after_cache_restore");
+	munmap(p, size);
+	CHECK_CALL(gpusim_bo_close(&dev, bo));
+	CHECK_CALL(gpusim_vm_destroy(&dev, vm));
+}
+
+/* A discard-on-reclaim BO of @size, filled, dropped through @shrink. */
+static void bench_discard(uint64_t size, const char *shrink)
+{
+	uint64_t t0;
+	uint32_t bo;
+	long full;
+	double out;
+	void *p;
+
+	bo = new_bo(size, DRM_GPUSIM_BO_DISCARD_ON_RECLAIM);
+	p = map_bo(bo, size);
 	gpusim_sparse_cpu_fill(p, size, seed);
 	munmap(p, size);
-	disc = timed_shrink(shrink, pages);
-	CHECK_CALL(gpusim_bo_close(&dev, dbo));
+	full = charged_kb();
+	t0 = gpusim_now_ns();
+	timed_shrink(shrink, size / 4096);
+	out = wait_uncharged(full - (long)(size / 1024) * 95 / 100, t0);
+	printf(" discard_ms=%.2f", ms(out));
 	CHECK_CALL(gpusim_bo_close(&dev, bo));
+}
 
-	printf("size=%" PRIu64 " anon_out_ms=%.1f anon_in_ms=%.1f bo_out_ms=%.1f"
-	       " first_submit_ms=%.1f discard_ms=%.1f sum=%" PRIu64 "\n", size,
-	       anon_out / 1e6, anon_in / 1e6, bo_out / 1e6, bo_in / 1e6, disc / 1e6, sum);
-	printf("bo_out_vs_anon_out=%.3f first_submit_vs_anon_in=%.3f discard_vs_bo_out=%.2f\n",
-	       (double)anon_out / bo_out, (double)bo_in / anon_in, (double)bo_out / disc);
+/*
+ * Reclaim benchmarks (tests/bench/reclaim.sh; scripts/bench-reclaim makes
+ * the report). The same sparse content everywhere, so zram sees the same
+ * data. One warm-up pair, then @pairs pairs, each with every side once:
+ * anonymous memory without THP (the BO's parity: 4 KiB pages), anonymous
+ * memory with THP, the BO, a discard BO; even pairs in that order, odd
+ * pairs reversed, so neither side always runs in the colder state. One
+ * "pair N order=... key=value..." line per pair (-1: not freed within
+ * 10 s). Runs in a memory cgroup of its own: its charge tells freed pages. Then NBOS small BOs (one in ten resident) and the latency
+ * of shrink requests of 128 pages (what the kernel's shrinker asks for
+ * per call).
+ */
+static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos,
+			     uint32_t pairs)
+{
+	uint64_t *lat, i;
+	uint32_t *small, n;
+	void *p;
+
+	if (!size || size % (2 << 20) || !pairs)
+		usage();
+	printf("size=%" PRIu64 " pairs=%u\n", size, pairs);
+	for (n = 0; n <= pairs; n++) {
+		bool rev = n % 2;
+
+		printf("pair %u order=%s", n, rev ? "discard,bo,thp,anon" : "anon,thp,bo,discard");
+		if (rev) {
+			bench_discard(size, shrink);
+			bench_bo(size, shrink);
+			bench_anon("thp", size, true);
+			bench_anon("anon", size, false);
+		} else {
+			bench_anon("anon", size, false);
+			bench_anon("thp", size, true);
+			bench_bo(size, shrink);
+			bench_discard(size, shrink);
+		}
+		printf(" warmup=%d\n", n == 0);
+		fflush(stdout);
+	}
 
 	/* scan latency with many BOs */
 	small = calloc(nbos, sizeof(*small));
@@ -1819,7 +2028,7 @@ static void usage(void)
 		"          visits SIZE DIR |\n"
 		"          cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2 |\n"
 		"          survive SIZE WAITFILE gpu|nogpu |\n"
-		"          bench-reclaim SIZE SHRINK_FILE NBOS |\n"
+		"          bench-reclaim SIZE SHRINK_FILE NBOS PAIRS |\n"
 		"          bind-huge SIZE [WAITFILE] | fault-huge SIZE SECONDS\n");
 	exit(EXIT_USAGE);
 }
@@ -1882,9 +2091,10 @@ int main(int argc, char **argv)
 		ret = cmd_visits(parse_size(argv[0]), argv[1]);
 	else if (!strcmp(cmd, "discard") && argc >= 1)
 		ret = cmd_discard(parse_size(argv[0]), argc > 1 ? argv[1] : NULL);
-	else if (!strcmp(cmd, "bench-reclaim") && argc >= 3)
+	else if (!strcmp(cmd, "bench-reclaim") && argc >= 4)
 		ret = cmd_bench_reclaim(parse_size(argv[0]), argv[1],
-					(uint32_t)parse_size(argv[2]));
+					(uint32_t)parse_size(argv[2]),
+					(uint32_t)parse_size(argv[3]));
 	else if (!strcmp(cmd, "survive") && argc >= 3)
 		ret = cmd_survive(parse_size(argv[0]), argv[1], argv[2]);
 	else if (!strcmp(cmd, "hold") && argc >= 2)
