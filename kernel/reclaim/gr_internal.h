@@ -77,5 +77,7 @@ void gr_links_release(struct gem_reclaim_object *bo);
 
 /* gr_object.c: called by gr_shrinker.c before it releases a BO's pages */
 void gr_sgt_release_locked(struct gem_reclaim_object *bo);
+void gr_gemfs_init(void);
+void gr_gemfs_exit(void);
 
 #endif /* __GR_INTERNAL_H__ */

@@ -9,21 +9,27 @@
  * chain, gr_knobs.c the knobs and debugfs files, gr_stats.c the
  * statistics. Everything is per device, set up by the driver through
  * gem_reclaim_device_register(); the module itself only owns the slab
- * cache of the per-memcg records.
+ * cache of the per-memcg records and the tmpfs mount of huge-page BOs.
  */
 
 #include <linux/module.h>
 
+#include "gr_internal.h"
 #include "gr_memcg.h"
 
 static int __init gem_reclaim_init(void)
 {
-	return gr_memcg_cache_init();
+	int ret = gr_memcg_cache_init();
+
+	if (!ret)
+		gr_gemfs_init();
+	return ret;
 }
 module_init(gem_reclaim_init);
 
 static void __exit gem_reclaim_exit(void)
 {
+	gr_gemfs_exit();
 	gr_memcg_cache_exit();
 }
 module_exit(gem_reclaim_exit);

@@ -4,11 +4,14 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/fs.h>
+#include <linux/huge_mm.h>
 #include <linux/iosys-map.h>
 #include <linux/ktime.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
@@ -140,7 +143,10 @@
  *   re-checked by &gem_reclaim_ops.unmap_from_gpu under the lock the
  *   submit path marks the VM active with.
  * - The page array: valid while the pages lock is held or the BO is
- *   pinned; a driver keeps no other pointer to a page.
+ *   pinned; a driver keeps no other pointer to a page. With huge pages
+ *   (DOC: Huge pages) it holds the 4 KiB subpages of 2 MiB folios: every
+ *   way above maps and zaps per 4 KiB page, so nothing changes; reclaim
+ *   releases whole folios (drm_gem_put_pages()).
  *
  * And every way back to pages goes through
  * gem_reclaim_object_get_pages_locked() (CPU fault, fork's inherited
@@ -148,6 +154,90 @@
  * GPU map and the driver's restore), which refuses a purged BO with
  * -EFAULT; the fault handler answers SIGBUS before it tries.
  */
+
+/**
+ * DOC: Huge pages
+ *
+ * A BO of 2 MiB or more gets its shmem file from a private tmpfs mount
+ * with huge=within_size, as i915's gemfs: where the file covers a whole
+ * aligned 2 MiB, shmem allocates one 2 MiB folio, which goes to swap as one
+ * (THP swap-out), is truncated as one on discard, and gives the GPU
+ * contiguous ranges. The allocation is shmem's: the huge folio is tried
+ * with the THP defrag setting's mask limited to the BO's zones (never
+ * movable; with the default defrag=madvise, GFP_TRANSHUGE_LIGHT: no direct
+ * compaction), and on failure shmem falls back to 4 KiB pages at once, so
+ * a fragmented system costs no stall. Swap-in is 4 KiB pages: 6.12
+ * splits the large swap entry. Nothing else changes: every path takes
+ * pages from the page array, and gr_writeback() writes what a split left.
+ *
+ * The module parameter huge_pages (writable, so both can be compared in
+ * one boot) decides for BOs created afterwards; a BO keeps the file it was
+ * created with. It reads N where the mount could not be made (no THP), and
+ * setting it there changes nothing.
+ */
+static bool huge_pages = true;
+module_param(huge_pages, bool, 0644);
+MODULE_PARM_DESC(huge_pages,
+		 "Back BOs of 2 MiB and more with huge pages where possible (default: on; off without THP)");
+
+static struct vfsmount *gr_gemfs;
+
+/**
+ * gr_gemfs_init() - mount the private tmpfs of huge-page BOs
+ *
+ * Without THP, or when the mount fails, BOs use the kernel's shmem mount
+ * and huge_pages has no effect.
+ */
+void gr_gemfs_init(void)
+{
+	char opts[] = "huge=within_size";
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+
+	/* a huge_pages=0 given at load time stays as it is */
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || !has_transparent_hugepage()) {
+		pr_info("gem_reclaim: no transparent huge pages: BOs use 4 KiB pages\n");
+		huge_pages = false;
+		return;
+	}
+	type = get_fs_type("tmpfs");
+	mnt = type ? vfs_kern_mount(type, SB_KERNMOUNT, type->name, opts) : ERR_PTR(-ENODEV);
+	if (IS_ERR(mnt)) {
+		pr_info("gem_reclaim: huge-page tmpfs mount failed (%ld): BOs use 4 KiB pages\n",
+			PTR_ERR(mnt));
+		huge_pages = false;
+		return;
+	}
+	gr_gemfs = mnt;
+}
+
+/* Unmount it at module exit, when no BO (no file on it) is left. */
+void gr_gemfs_exit(void)
+{
+	if (gr_gemfs)
+		kern_unmount(gr_gemfs);
+	gr_gemfs = NULL;
+}
+
+/* drm_gem_object_init(), with the file on the huge-page mount if it applies. */
+static int gr_gem_object_init(struct drm_device *drm, struct drm_gem_object *obj,
+			      size_t size)
+{
+	struct file *filp;
+
+	drm_gem_private_object_init(drm, obj, size);
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (gr_gemfs && READ_ONCE(huge_pages) && size >= HPAGE_PMD_SIZE)
+		filp = shmem_file_setup_with_mnt(gr_gemfs, "drm mm object", size,
+						 VM_NORESERVE);
+	else
+#endif
+		filp = shmem_file_setup("drm mm object", size, VM_NORESERVE);
+	if (IS_ERR(filp))
+		return PTR_ERR(filp);
+	obj->filp = filp;
+	return 0;
+}
 
 static const char * const gem_reclaim_state_names[GEM_RECLAIM_STATE_COUNT] = {
 	[GEM_RECLAIM_UNBACKED] = "unbacked",
@@ -183,7 +273,8 @@ static size_t gr_npages(struct gem_reclaim_object *bo)
  * @size: size in bytes, a multiple of PAGE_SIZE
  * @flags: GEM_RECLAIM_BO_* flags
  *
- * Creates the shmem backing file but allocates no page: the BO starts
+ * Creates the shmem backing file (on the huge-page mount for a BO of 2 MiB
+ * or more, DOC: Huge pages) but allocates no page: the BO starts
  * %GEM_RECLAIM_UNBACKED. It belongs to the calling process, and its pages
  * will be charged to that process's memory cgroup (DOC: Memory cgroups).
  * The driver's &drm_gem_object_funcs.free must call
@@ -191,7 +282,7 @@ static size_t gr_npages(struct gem_reclaim_object *bo)
  *
  * Context: process context (may sleep).
  * Returns: 0 on success, -EINVAL on a bad size or flags, -ENOMEM, or the
- * error of drm_gem_object_init().
+ * error of shmem_file_setup().
  */
 int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 			    struct gem_reclaim_object *bo, size_t size,
@@ -203,7 +294,7 @@ int gem_reclaim_object_init(struct gem_reclaim_device *rdev,
 	if (!size || !PAGE_ALIGNED(size) || (flags & ~GEM_RECLAIM_BO_FLAGS_MASK))
 		return -EINVAL;
 
-	ret = drm_gem_object_init(rdev->drm, &bo->base, size);
+	ret = gr_gem_object_init(rdev->drm, &bo->base, size);
 	if (ret)
 		return ret;
 	/*

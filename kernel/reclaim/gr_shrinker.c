@@ -1048,11 +1048,13 @@ struct gem_reclaim_object *gr_idle_vm_select(struct gr_scan *scan)
  * every error (swap_writepage() unlocks before it returns the error of
  * arch_prepare_to_swap(), arm64 with MTE) writepage has unlocked it, and it
  * may already be locked by someone else. Drops the caller's reference.
+ *
+ * Returns: what writepage returned.
  */
-VISIBLE_IF_KUNIT void gr_writeback_folio(struct folio *folio,
-					 int (*writepage)(struct page *,
-							  struct writeback_control *),
-					 struct writeback_control *wbc)
+VISIBLE_IF_KUNIT int gr_writeback_folio(struct folio *folio,
+					int (*writepage)(struct page *,
+							 struct writeback_control *),
+					struct writeback_control *wbc)
 {
 	int ret;
 
@@ -1063,8 +1065,30 @@ VISIBLE_IF_KUNIT void gr_writeback_folio(struct folio *folio,
 	if (ret == AOP_WRITEPAGE_ACTIVATE)
 		folio_unlock(folio);
 	folio_put(folio);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(gr_writeback_folio);
+
+/**
+ * gr_writeback_next() - where gr_writeback() looks after writing a folio
+ * @index: the folio's first index
+ * @nr: its pages
+ * @ret: what writepage returned
+ *
+ * A folio handed back (%AOP_WRITEPAGE_ACTIVATE: no swap, no swap cache
+ * entry, a huge folio that would not split) or failed is still whole and
+ * dirty: move past it, or the next lookup finds it again, forever. A huge
+ * folio written may have been split first with only its head written
+ * (shmem_writepage() does that without a free swap cluster): look at the
+ * next page, which costs a lookup per page where it went out whole.
+ *
+ * Returns: the next index to look at.
+ */
+VISIBLE_IF_KUNIT pgoff_t gr_writeback_next(pgoff_t index, long nr, int ret)
+{
+	return ret || nr == 1 ? index + nr : index + 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(gr_writeback_next);
 
 /*
  * Start swap writeback of a swapped-out BO's pages now rather than when
@@ -1083,18 +1107,24 @@ static void gr_writeback(struct gem_reclaim_object *bo)
 	};
 	pgoff_t i = 0, n = gr_bo_npages(bo);
 	struct folio *folio;
+	long nr;
+	int ret;
 
 	while (i < n) {
+		cond_resched();
 		folio = filemap_lock_folio(mapping, i);
 		if (IS_ERR(folio)) {
 			i++;
 			continue;
 		}
-		i = folio_next_index(folio);
+		i = folio->index;
+		nr = folio_nr_pages(folio);
 		if (!folio_mapped(folio) && folio_clear_dirty_for_io(folio)) {
-			gr_writeback_folio(folio, mapping->a_ops->writepage, &wbc);
+			ret = gr_writeback_folio(folio, mapping->a_ops->writepage, &wbc);
+			i = gr_writeback_next(i, nr, ret);
 			continue;
 		}
+		i += nr;
 		folio_unlock(folio);
 		folio_put(folio);
 	}

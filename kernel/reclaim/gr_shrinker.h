@@ -98,9 +98,10 @@ long gr_bo_reclaim(struct gr_scan *scan, struct gem_reclaim_object *bo);
 #if IS_ENABLED(CONFIG_KUNIT)
 struct folio;
 struct writeback_control;
-void gr_writeback_folio(struct folio *folio,
-			int (*writepage)(struct page *, struct writeback_control *),
-			struct writeback_control *wbc);
+int gr_writeback_folio(struct folio *folio,
+		       int (*writepage)(struct page *, struct writeback_control *),
+		       struct writeback_control *wbc);
+pgoff_t gr_writeback_next(pgoff_t index, long nr, int ret);
 #endif
 
 #endif /* __GR_SHRINKER_H__ */

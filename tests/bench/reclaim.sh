@@ -2,15 +2,16 @@
 # vm: --mem 1G --swap 1G --timeout 900
 # runner: scripts/bench-reclaim
 # Reclaim speed, in one guest: gpusim-wl bench-reclaim runs a warm-up pair
-# and then PAIRS pairs of anonymous memory (with and
-# without THP) against a BO, swap-out timed until the pages are freed (the
-# benchmark's memory cgroup uncharged) and
-# swap-in from the device (and, for the BO, from the swap cache), plus a
-# discard BO, in alternating order; all into the same zram swap with the
-# same content (64 PRNG bytes per page, zeros after). Then the latency of
-# shrink requests of 128 pages with 100 000 BOs on the device, one in ten
-# resident. scripts/bench-reclaim boots several such guests and computes
-# the ratios with their intervals (build/bench/reclaim/report.md).
+# and then PAIRS pairs, each with every side once, in alternating order:
+# anonymous memory with and without THP, a BO with huge pages and one
+# without (gem_reclaim's huge_pages parameter), a discard BO. Swap-out is
+# timed until the pages are freed (the benchmark's memory cgroup
+# uncharged), swap-in from the device (for the BOs also from the swap
+# cache); all into the same zram swap with the same content (64 PRNG bytes
+# per page, zeros after). Then the latency of shrink requests of 128 pages
+# with 100 000 BOs on the device, one in ten resident. scripts/bench-reclaim
+# boots several such guests and computes the ratios with their intervals
+# (build/bench/reclaim/report.md).
 # Prints "BENCH pair ..." lines (one per pair) and "BENCH key=value" lines.
 # 1 GiB guest: 100 000 BOs need ~200 MiB of kernel memory.
 . /tests/guest/lib.sh

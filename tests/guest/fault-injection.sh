@@ -3,7 +3,8 @@
 # Allocation failures (failslab and fail_page_alloc, debug kernel only,
 # scoped to allocations made from our modules' code with the stack-trace
 # filter, so the rest of the system keeps working) during
-# BO creation, first CPU fault, GPU map, heap growth and swap-in at submit:
+# BO creation, first CPU fault, GPU map, heap growth and swap-in at submit,
+# and huge-folio swap-out refused by shmem (below):
 # every run of the workload ends with a clean error or succeeds, never
 # with a crash (no signal, no kernel WARNING, oops or kmemleak report for
 # our modules: the harness checks those); injection really happened; and
@@ -94,6 +95,38 @@ done
 echo 0 >$FS/probability
 echo 0 >$FP/probability
 note "$runs runs under fault injection, $failed ended with an error"
+
+# Swap-out of a huge folio that shmem hands back whole: with the slab
+# allocations made under shmem_writepage() failing, its swap cache entry
+# cannot be made (add_to_swap_cache) and shmem_writepage() returns it
+# dirty and unsplit (AOP_WRITEPAGE_ACTIVATE). The walk must step over it
+# (it looked the same folio up again forever before: a soft lockup, the
+# guest hung); the shrink request returns and the data is intact.
+thp0=$(vmstat thp_file_alloc)
+gpusim-wl -s 7 sparse 1 8M 8M /tmp/go >/tmp/sp.out 2>&1 &
+sp=$!
+n=0
+until grep -q '^filled=1' /tmp/sp.out || ! kill -0 $sp 2>/dev/null; do
+	n=$((n + 1))
+	[ $n -lt 600 ] || fail "huge sparse fill did not finish"
+	sleep 0.1
+done
+expect_gt "huge folios of the 8 MiB BO" "$(vmstat thp_file_alloc)" "$thp0"
+# only allocations made under shmem_writepage() fail
+set -- $(awk '$3 == "shmem_writepage" { getline n; split(n, f); print "0x" $1, "0x" f[1]; exit }' /proc/kallsyms)
+[ $# = 2 ] || fail "no shmem_writepage in /proc/kallsyms"
+echo "$1" >$FS/require-start
+echo "$2" >$FS/require-end
+echo 100 >$FS/probability
+start=$(date +%s)
+echo 100000 >"$R/shrink" || fail "shrink request failed"
+echo 0 >$FS/probability
+note "shrink with shmem_writepage's allocations failing: $(cat "$R/shrink") pages, $(($(date +%s) - start)) s"
+cat "$R/bos"
+touch /tmp/go
+wait $sp || fail "huge sparse run failed: $(tail -n 2 /tmp/sp.out)"
+rm -f /tmp/go
+grep -q 'gpu_mismatches=0 cpu_mismatches=0' /tmp/sp.out || fail "mismatches after the failed huge swap-out: $(tail -n 2 /tmp/sp.out)"
 expect_gt "runs that hit an injected failure" "$failed" 0
 [ "$failed" -lt "$runs" ] || note "every run failed (high injection rate)"
 

@@ -47,6 +47,12 @@ hostile() {
 hostile dmabuf-mmap dmabuf-mmap 1M $victims both
 hostile share share 1M
 hostile fork fork 1M
+# again with BOs in 2 MiB folios (gem_reclaim's DOC: Huge pages)
+thp0=$(vmstat thp_file_alloc)
+hostile dmabuf-mmap-huge dmabuf-mmap 4M $victims both
+hostile share-huge share 4M
+hostile fork-huge fork 4M
+expect_gt "huge folios allocated for the 4 MiB rounds" "$(vmstat thp_file_alloc)" "$thp0"
 hostile sizes sizes
 echo "discard idle-vm-first swapout" >"$K/policy"
 grep -v ' 0$' "$R/stats"

@@ -26,6 +26,8 @@ seed1=$(date +%s)
 seed2=$((seed1 + 1))
 note "seeds $seed1 $seed2"
 
+thp0=$(vmstat thp_file_alloc)
+thpout0=$(vmstat thp_swpout)
 gpusim-wl -s "$seed1" sparse 4 "${per}M" 4M /tmp/go.$$ >/tmp/wl1 2>&1 &
 p1=$!
 gpusim-wl -s "$seed2" sparse 4 "${per}M" 4M /tmp/go.$$ >/tmp/wl2 2>&1 &
@@ -48,5 +50,8 @@ for f in /tmp/wl1 /tmp/wl2; do
 	grep -q 'gpu_mismatches=0 cpu_mismatches=0' $f || fail "mismatches in $f"
 done
 expect_gt "swap-in pages" "$(rstat swapin_pages)" 0
+# the 4 MiB BOs in 2 MiB folios (gem_reclaim's DOC: Huge pages), out whole
+expect_gt "huge folios allocated" "$(vmstat thp_file_alloc)" "$thp0"
+note "huge folios swapped out whole: $(($(vmstat thp_swpout) - thpout0))"
 grep -v ' 0$' "$R/stats"
 gpusim_counters_zero

@@ -60,8 +60,9 @@
  *   bench-reclaim SIZE SHRINK_FILE NBOS PAIRS
  *                           reclaim benchmarks (tests/bench/reclaim.sh):
  *                           PAIRS rounds of anon (THP and not) vs BO
- *                           swap-out and swap-in, and discard, in
- *                           alternating order; shrink latency with NBOS BOs
+ *                           (huge pages and not) swap-out and swap-in, and
+ *                           discard, in alternating order; shrink latency
+ *                           with NBOS BOs
  *   survive SIZE WAITFILE gpu|nogpu
  *                           a BO mapped on the GPU and the CPU, filled both
  *                           ways; after WAITFILE exists (the test reclaims
@@ -91,6 +92,12 @@
  *                           WAITFILE, prints bound=1 and keeps the BO until
  *                           WAITFILE exists. Passes when the bind failed
  *                           with ENOMEM and left the BO unbacked
+ *   huge-frag SIZE NBOS RESERVE
+ *                           huge-page BOs before and after fragmenting
+ *                           memory (all of it but RESERVE, one 4 KiB page
+ *                           in 16 kept): NBOS BOs of SIZE per phase,
+ *                           the share in huge pages, the allocation
+ *                           latency, every word checked
  *   fault-huge SIZE SECONDS mmap a BO of SIZE and touch its first byte in a
  *                           thread; reports how the touch ended
  *                           (fault=sigbus|ok|signal|hang: still faulting
@@ -1851,9 +1858,20 @@ static void bench_anon(const char *prefix, uint64_t size, bool thp)
 	(void)sum;
 }
 
+/* gem_reclaim's huge_pages parameter: BOs created from now on (DOC: Huge pages). */
+static void set_huge_pages(bool on)
+{
+	int ret = write_file("/sys/module/gem_reclaim/parameters/huge_pages", on ? "1" : "0");
+
+	if (ret)
+		die("huge_pages_parameter", ret);
+}
+
 /*
- * The BO side of a pair: a BO of @size bound in a VM of its own and
- * filled through mmap, swapped out through @shrink.
+ * A BO side of a pair: a BO of @size, created with huge pages allowed
+ * (@huge) or not, bound in a VM of its own and filled through mmap, swapped
+ * out through @shrink. Prints, with PREFIX for bo:
+ *   bo_huge_pct      the share of its memory in huge pages (ShmemHugePages)
  *   bo_shrink_ms     the shrink request alone (what the shrinker does)
  *   bo_free_now_pct  the share of the BO's memory uncharged (freed) right
  *                    after it
@@ -1868,23 +1886,27 @@ static void bench_anon(const char *prefix, uint64_t size, bool thp)
  *   bo_in_cache_ms   the first submit after that: from the swap cache
  * Every word is checked after each restore.
  */
-static void bench_bo(uint64_t size, const char *shrink)
+static void bench_bo(const char *prefix, uint64_t size, const char *shrink, bool huge)
 {
 	struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
 	uint64_t pages = size / 4096, t0, first;
 	struct drm_gpusim_job_wait w;
-	long full, sw0;
-	double sh, out, in_dev, in_cache, now_pct, s1_pct;
+	long full, sw0, huge0;
+	double sh, out, in_dev, in_cache, now_pct, s1_pct, huge_pct;
 	uint32_t vm, bo;
 	int ret;
 	void *p;
 
 	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	huge0 = meminfo_kb("ShmemHugePages");
+	set_huge_pages(huge);
 	bo = new_bo(size, 0);
+	set_huge_pages(true);
 	CHECK_CALL(gpusim_vm_map(&dev, vm, bo, 0, VA_A, size));
 	p = map_bo(bo, size);
 	gpusim_sparse_cpu_fill(p, size, seed);
 	munmap(p, size);
+	huge_pct = 100.0 * (meminfo_kb("ShmemHugePages") - huge0) / (size / 1024);
 
 	full = charged_kb();
 	t0 = gpusim_now_ns();
@@ -1901,8 +1923,9 @@ static void bench_bo(uint64_t size, const char *shrink)
 	in_dev = gpusim_now_ns() - t0;
 	if (w.status != DRM_GPUSIM_JOB_DONE)
 		expect_done("bench_restore", &w);
-	printf(" bo_shrink_ms=%.2f bo_free_now_pct=%.1f bo_out_ms=%.2f bo_in_dev_ms=%.2f"
-	       " bo_in_dev_pswpin=%ld", ms(sh), now_pct, ms(out), ms(in_dev),
+	printf(" %s_huge_pct=%.1f %s_shrink_ms=%.2f %s_free_now_pct=%.1f %s_out_ms=%.2f"
+	       " %s_in_dev_ms=%.2f %s_in_dev_pswpin=%ld", prefix, huge_pct, prefix, ms(sh),
+	       prefix, now_pct, prefix, ms(out), prefix, ms(in_dev), prefix,
 	       vmstat("pswpin") - sw0);
 	p = map_bo(bo, size);
 	if (gpusim_sparse_cpu_check(p, size, seed, &first))
@@ -1919,8 +1942,8 @@ static void bench_bo(uint64_t size, const char *shrink)
 	in_cache = gpusim_now_ns() - t0;
 	if (w.status != DRM_GPUSIM_JOB_DONE)
 		expect_done("bench_restore_cached", &w);
-	printf(" bo_free_1s_pct=%.1f bo_in_cache_ms=%.2f bo_in_cache_pswpin=%ld", s1_pct,
-	       ms(in_cache), vmstat("pswpin") - sw0);
+	printf(" %s_free_1s_pct=%.1f %s_in_cache_ms=%.2f %s_in_cache_pswpin=%ld", prefix,
+	       s1_pct, prefix, ms(in_cache), prefix, vmstat("pswpin") - sw0);
 	p = map_bo(bo, size);
 	if (gpusim_sparse_cpu_check(p, size, seed, &first))
 		fail("bo_mismatch_after_cache_restore");
@@ -1954,9 +1977,10 @@ static void bench_discard(uint64_t size, const char *shrink)
  * Reclaim benchmarks (tests/bench/reclaim.sh; scripts/bench-reclaim makes
  * the report). The same sparse content everywhere, so zram sees the same
  * data. One warm-up pair, then @pairs pairs, each with every side once:
- * anonymous memory without THP (the BO's parity: 4 KiB pages), anonymous
- * memory with THP, the BO, a discard BO; even pairs in that order, odd
- * pairs reversed, so neither side always runs in the colder state. One
+ * anonymous memory without THP, anonymous memory with THP, a BO without
+ * huge pages (parity with the first), a BO with them (parity with the
+ * second), a discard BO; even pairs in that order, odd pairs reversed, so
+ * neither side always runs in the colder state. One
  * "pair N order=... key=value..." line per pair (-1: not freed within
  * 10 s). Runs in a memory cgroup of its own: its charge tells freed pages. Then NBOS small BOs (one in ten resident) and the latency
  * of shrink requests of 128 pages (what the kernel's shrinker asks for
@@ -1975,16 +1999,19 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos,
 	for (n = 0; n <= pairs; n++) {
 		bool rev = n % 2;
 
-		printf("pair %u order=%s", n, rev ? "discard,bo,thp,anon" : "anon,thp,bo,discard");
+		printf("pair %u order=%s", n,
+		       rev ? "discard,bo,bo4k,thp,anon" : "anon,thp,bo4k,bo,discard");
 		if (rev) {
 			bench_discard(size, shrink);
-			bench_bo(size, shrink);
+			bench_bo("bo", size, shrink, true);
+			bench_bo("bo4k", size, shrink, false);
 			bench_anon("thp", size, true);
 			bench_anon("anon", size, false);
 		} else {
 			bench_anon("anon", size, false);
 			bench_anon("thp", size, true);
-			bench_bo(size, shrink);
+			bench_bo("bo4k", size, shrink, false);
+			bench_bo("bo", size, shrink, true);
 			bench_discard(size, shrink);
 		}
 		printf(" warmup=%d\n", n == 0);
@@ -2017,6 +2044,111 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos,
 	return 0;
 }
 
+/*
+ * One phase of huge-frag: @nbos BOs of @size, created with huge pages
+ * allowed or not, each filled through mmap (the first touch allocates:
+ * the fill time is the allocation latency, with the fill's own cost), then
+ * all checked word for word and closed. Prints PHASE_huge_pct (the share in
+ * huge pages, from ShmemHugePages), PHASE_alloc_p50_us, _p99_us, _max_us and
+ * PHASE_mismatches; returns the mismatches.
+ */
+static unsigned long frag_phase(const char *phase, uint64_t size, uint32_t nbos, bool huge)
+{
+	uint64_t *lat = calloc(nbos, sizeof(*lat)), first, t0;
+	uint32_t *bo = calloc(nbos, sizeof(*bo)), i;
+	unsigned long bad = 0;
+	long huge0, huge1;
+	void *p;
+
+	if (!lat || !bo)
+		die("alloc", -ENOMEM);
+	huge0 = meminfo_kb("ShmemHugePages");
+	set_huge_pages(huge);
+	for (i = 0; i < nbos; i++)
+		bo[i] = new_bo(size, 0);
+	set_huge_pages(true);
+	for (i = 0; i < nbos; i++) {
+		p = map_bo(bo[i], size);
+		t0 = gpusim_now_ns();
+		gpusim_sparse_cpu_fill(p, size, seed + i);
+		lat[i] = gpusim_now_ns() - t0;
+		munmap(p, size);
+	}
+	huge1 = meminfo_kb("ShmemHugePages");
+	for (i = 0; i < nbos; i++) {
+		p = map_bo(bo[i], size);
+		bad += gpusim_sparse_cpu_check(p, size, seed + i, &first);
+		munmap(p, size);
+		CHECK_CALL(gpusim_bo_close(&dev, bo[i]));
+	}
+	qsort(lat, nbos, sizeof(*lat), cmp_u64);
+	printf("%s_huge_pct=%.1f %s_alloc_p50_us=%.0f %s_alloc_p99_us=%.0f %s_alloc_max_us=%.0f"
+	       " %s_mismatches=%lu\n", phase, 100.0 * (huge1 - huge0) / (nbos * (size / 1024)),
+	       phase, lat[nbos / 2] / 1e3, phase, lat[(nbos * 99) / 100] / 1e3, phase,
+	       lat[nbos - 1] / 1e3, phase, bad);
+	fflush(stdout);
+	free(lat);
+	free(bo);
+	return bad;
+}
+
+/*
+ * Huge-page BOs on a fragmented system (tests/guest/reclaim-huge.sh): a
+ * phase before fragmentation ("clean"), then anonymous memory in 4 KiB
+ * pages fills all but @reserve of free memory and 15 pages in 16 of it are
+ * freed again, which leaves few free 2 MiB blocks; then a phase with huge pages
+ * allowed ("frag") and one without ("frag4k"). Each phase prints what
+ * frag_phase() does; /proc/buddyinfo before the fragmented phases.
+ */
+static int cmd_huge_frag(uint64_t size, uint32_t nbos, uint64_t reserve)
+{
+	unsigned long bad = 0;
+	uint64_t len, off;
+	char line[256];
+	FILE *f;
+	char *a;
+
+	if (!size || size % GPUSIM_PAGE || !nbos)
+		usage();
+	printf("size=%" PRIu64 " nbos=%u\n", size, nbos);
+	bad += frag_phase("clean", size, nbos, true);
+
+	len = (uint64_t)meminfo_kb("MemFree") * 1024;
+	len = len > reserve ? (len - reserve) & ~(uint64_t)(16 * GPUSIM_PAGE - 1) : 0;
+	if (len < 2 * nbos * size)
+		fail("not_enough_memory_to_fragment");
+	a = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (a == MAP_FAILED)
+		die("mmap", -errno);
+	if (madvise(a, len, MADV_NOHUGEPAGE))
+		die("madvise_nohugepage", -errno);
+	for (off = 0; off < len; off += GPUSIM_PAGE)
+		a[off] = 1;
+	/*
+	 * Keep one page in 16: faults take order-0 pages from blocks split
+	 * in address order, so each 2 MiB block keeps pages in use, while
+	 * the kernel still finds the small multi-page blocks it needs
+	 * (stacks, slabs; without compaction one page in two OOMs it).
+	 */
+	for (off = 0; off < len; off += 16 * GPUSIM_PAGE)
+		if (madvise(a + off + GPUSIM_PAGE, 15 * GPUSIM_PAGE, MADV_DONTNEED))
+			die("madvise_dontneed", -errno);
+	printf("fragmented_mb=%" PRIu64 " memfree_kb=%ld\n", len >> 20, meminfo_kb("MemFree"));
+	f = fopen("/proc/buddyinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		printf("buddyinfo %s", line);
+	if (f)
+		fclose(f);
+
+	bad += frag_phase("frag", size, nbos, true);
+	bad += frag_phase("frag4k", size, nbos, false);
+	munmap(a, len);
+	if (bad)
+		fail("mismatches");
+	printf("result=pass\n");
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: gpusim-wl [-d DEVICE] [-s SEED] COMMAND [ARGS]\n"
@@ -2029,7 +2161,8 @@ static void usage(void)
 		"          cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2 |\n"
 		"          survive SIZE WAITFILE gpu|nogpu |\n"
 		"          bench-reclaim SIZE SHRINK_FILE NBOS PAIRS |\n"
-		"          bind-huge SIZE [WAITFILE] | fault-huge SIZE SECONDS\n");
+		"          bind-huge SIZE [WAITFILE] | fault-huge SIZE SECONDS |\n"
+		"          huge-frag SIZE NBOS RESERVE\n");
 	exit(EXIT_USAGE);
 }
 
@@ -2101,6 +2234,9 @@ int main(int argc, char **argv)
 		ret = cmd_hold((unsigned int)parse_size(argv[0]), parse_size(argv[1]));
 	else if (!strcmp(cmd, "bind-huge") && argc >= 1)
 		ret = cmd_bind_huge(parse_size(argv[0]), argc > 1 ? argv[1] : NULL);
+	else if (!strcmp(cmd, "huge-frag") && argc >= 3)
+		ret = cmd_huge_frag(parse_size(argv[0]), (uint32_t)parse_size(argv[1]),
+				    parse_size(argv[2]));
 	else if (!strcmp(cmd, "fault-huge") && argc >= 2)
 		ret = cmd_fault_huge(parse_size(argv[0]), (unsigned int)parse_size(argv[1]));
 	else

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of gr_writeback_folio(): who unlocks the folio after a
- * writepage call, for each way writepage can return.
+ * writepage call, for each way writepage can return; and of
+ * gr_writeback_next(): the walk always moves on.
  */
 
 #include <linux/gfp.h>
@@ -48,7 +49,7 @@ static int fake_writepage_activate(struct page *page, struct writeback_control *
 
 static void run_one(struct kunit *test,
 		    int (*writepage)(struct page *, struct writeback_control *),
-		    bool other_owner)
+		    bool other_owner, int want_ret)
 {
 	struct writeback_control wbc = { .for_reclaim = 1 };
 	struct folio *folio = folio_alloc(GFP_KERNEL, 0);
@@ -56,7 +57,7 @@ static void run_one(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, folio);
 	folio_get(folio);	/* the reference gr_writeback_folio() drops */
 	folio_lock(folio);
-	gr_writeback_folio(folio, writepage, &wbc);
+	KUNIT_EXPECT_EQ(test, gr_writeback_folio(folio, writepage, &wbc), want_ret);
 	/* The other owner's lock must still be held, ours released. */
 	KUNIT_EXPECT_EQ(test, folio_test_locked(folio), other_owner);
 	KUNIT_EXPECT_FALSE(test, folio_test_reclaim(folio));
@@ -68,23 +69,40 @@ static void run_one(struct kunit *test,
 
 static void gr_writeback_ok(struct kunit *test)
 {
-	run_one(test, fake_writepage_ok, true);
+	run_one(test, fake_writepage_ok, true, 0);
 }
 
 static void gr_writeback_error_unlocked(struct kunit *test)
 {
-	run_one(test, fake_writepage_err, true);
+	run_one(test, fake_writepage_err, true, -EINVAL);
 }
 
 static void gr_writeback_activate_locked(struct kunit *test)
 {
-	run_one(test, fake_writepage_activate, false);
+	run_one(test, fake_writepage_activate, false, AOP_WRITEPAGE_ACTIVATE);
+}
+
+/*
+ * A huge folio handed back whole (AOP_WRITEPAGE_ACTIVATE) or failed must
+ * be stepped over, or the next lookup returns it again and the walk never
+ * ends (as it did when every written huge folio restarted at index + 1);
+ * a huge folio written may have been split with only its head written, so
+ * the walk looks at the next page; a small folio is one page either way.
+ */
+static void gr_writeback_next_moves_on(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, gr_writeback_next(512, 512, AOP_WRITEPAGE_ACTIVATE), 1024);
+	KUNIT_EXPECT_EQ(test, gr_writeback_next(512, 512, -EINVAL), 1024);
+	KUNIT_EXPECT_EQ(test, gr_writeback_next(512, 512, 0), 513);
+	KUNIT_EXPECT_EQ(test, gr_writeback_next(7, 1, 0), 8);
+	KUNIT_EXPECT_EQ(test, gr_writeback_next(7, 1, AOP_WRITEPAGE_ACTIVATE), 8);
 }
 
 static struct kunit_case gr_writeback_test_cases[] = {
 	KUNIT_CASE(gr_writeback_ok),
 	KUNIT_CASE(gr_writeback_error_unlocked),
 	KUNIT_CASE(gr_writeback_activate_locked),
+	KUNIT_CASE(gr_writeback_next_moves_on),
 	{}
 };
 
