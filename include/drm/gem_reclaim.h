@@ -430,6 +430,17 @@ struct gem_reclaim_vm {
 	 * (core-private, under &gem_reclaim_device.lock)
 	 */
 	unsigned long swappable_pages;
+	/**
+	 * @swapped_pages: pages of the swapped-out BOs mapped in this VM,
+	 * whatever their memcg, which gem_reclaim_vm_restore() reads back
+	 * (core-private, under &gem_reclaim_device.lock)
+	 */
+	unsigned long swapped_pages;
+	/**
+	 * @restoring: gem_reclaim_vm_restore() reads this VM's BOs back now
+	 * (core-private, under &gem_reclaim_device.lock)
+	 */
+	bool restoring;
 	/*
 	 * Refault protection, see DOC: Shrinker (core-private, under
 	 * &gem_reclaim_device.lock).
@@ -522,5 +533,6 @@ void gem_reclaim_vm_fini(struct gem_reclaim_vm *vm);
 void gem_reclaim_vm_job_begin(struct gem_reclaim_vm *vm);
 void gem_reclaim_vm_job_end(struct gem_reclaim_vm *vm);
 bool gem_reclaim_vm_is_active(struct gem_reclaim_vm *vm, ktime_t *idle_since);
+void gem_reclaim_vm_restore(struct gem_reclaim_vm *vm);
 
 #endif /* __DRM_GEM_RECLAIM_H__ */

@@ -412,10 +412,12 @@ int gpusim_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	atomic_long_inc(&gpusim_counters.fences);
 
 	/*
-	 * Active first, so reclaim leaves the VM alone from here on; then map
-	 * back what reclaim evicted before (see gpusim_unmap_from_gpu()).
+	 * Active first, so reclaim leaves the VM alone from here on; then
+	 * read back what it swapped out, in parallel, and map back what it
+	 * evicted (see gpusim_unmap_from_gpu()).
 	 */
 	gem_reclaim_vm_job_begin(&vm->rvm);
+	gem_reclaim_vm_restore(&vm->rvm);
 	ret = gpusim_vm_validate(vm);
 	if (ret)
 		goto err_job_end;

@@ -9,12 +9,16 @@
 #include <linux/compiler.h>
 #include <linux/bug.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 
 #include <drm/gem_reclaim.h>
 
 struct gem_reclaim_object;
 struct gem_reclaim_vm;
 struct mem_cgroup;
+
+/* gr_knobs.c: a bool module parameter that refuses what is not 0/1/y/n */
+extern const struct kernel_param_ops gr_param_bool_ops;
 
 /*
  * Page classes of a BO, bits of &gem_reclaim_object.acct. A BO's pages are
@@ -71,6 +75,8 @@ void gr_account_locked(struct gem_reclaim_object *bo);
 void gr_account_release(struct gem_reclaim_object *bo);
 int gr_account_attach(struct gem_reclaim_object *bo, struct mem_cgroup *memcg);
 void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed);
+void gr_restore_ahead_done(struct gem_reclaim_device *rdev, long pages,
+			   ktime_t elapsed);
 void gr_link_update_locked(struct gem_reclaim_object *bo,
 			   struct gem_reclaim_vm *vm, int delta);
 void gr_links_release(struct gem_reclaim_object *bo);
@@ -79,5 +85,10 @@ void gr_links_release(struct gem_reclaim_object *bo);
 void gr_sgt_release_locked(struct gem_reclaim_object *bo);
 void gr_gemfs_init(void);
 void gr_gemfs_exit(void);
+
+/* gr_restore.c: by the CPU fault handler; module init and exit */
+void gr_restore_ahead_fault(struct gem_reclaim_object *bo);
+int gr_restore_init(void);
+void gr_restore_exit(void);
 
 #endif /* __GR_INTERNAL_H__ */

@@ -292,6 +292,37 @@ static const struct kernel_param_ops gr_param_ops = {
 	.get = gr_param_get,
 };
 
+/*
+ * The kernel's bool parameters look at the first letters only
+ * ("nonsense" turns one off); ours take the words kstrtobool() means (1,
+ * y, yes, on, true; 0, n, no, off, false; any case, with or without a
+ * newline) and refuse the rest, changing nothing.
+ */
+static int gr_param_set_bool(const char *text, const struct kernel_param *kp)
+{
+	static const char *const words[] = {
+		"1", "y", "yes", "on", "true", "0", "n", "no", "off", "false",
+	};
+	size_t len;
+	int i;
+
+	if (!text)	/* the bare name on the command line: on */
+		return param_set_bool(text, kp);
+	len = strlen(text);
+	if (len && text[len - 1] == '\n')
+		len--;
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (len == strlen(words[i]) && !strncasecmp(text, words[i], len))
+			return param_set_bool(text, kp);
+	return -EINVAL;
+}
+
+const struct kernel_param_ops gr_param_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = gr_param_set_bool,
+	.get = param_get_bool,
+};
+
 module_param_cb(policy, &gr_param_ops, &gr_knob_boot[GR_KNOB_POLICY], 0444);
 MODULE_PARM_DESC(policy, GR_DOC_POLICY);
 module_param_cb(idle_threshold_ms, &gr_param_ops,

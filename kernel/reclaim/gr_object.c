@@ -176,7 +176,7 @@
  * setting it there changes nothing.
  */
 static bool huge_pages = true;
-module_param(huge_pages, bool, 0644);
+module_param_cb(huge_pages, &gr_param_bool_ops, &huge_pages, 0644);
 MODULE_PARM_DESC(huge_pages,
 		 "Back BOs of 2 MiB and more with huge pages where possible (default: on; off without THP)");
 
@@ -981,6 +981,7 @@ static vm_fault_t gr_fault_populate_unlocked(struct vm_fault *vmf,
 {
 	drm_gem_object_get(&bo->base);
 	release_fault_lock(vmf);
+	gr_restore_ahead_fault(bo);
 	gem_reclaim_object_populate(bo);
 	drm_gem_object_put(&bo->base);
 	return VM_FAULT_RETRY;

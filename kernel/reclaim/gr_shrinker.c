@@ -245,7 +245,8 @@ static u32 gr_acct_class_locked(struct gem_reclaim_object *bo)
  * another cgroup's process, a task that moved after creating its VM);
  * such a link's pages count as takeable. bo->memcg changes only while
  * acct is 0 (gem_reclaim_object_set_owner()), so what is added is what
- * is later subtracted.
+ * is later subtracted. Swapped-out pages count whatever the memcg: they
+ * are what a returning VM reads back (DOC: Restore ahead).
  */
 static void gr_link_pages_add(struct gem_reclaim_vm *vm,
 			      struct gem_reclaim_object *bo, u32 acct, long sign)
@@ -253,6 +254,8 @@ static void gr_link_pages_add(struct gem_reclaim_vm *vm,
 	long npages = sign * (long)gr_bo_npages(bo);
 
 	lockdep_assert_held(&bo->rdev->lock);
+	if (acct & BIT(GR_ACCT_SWAPPED))
+		vm->swapped_pages += npages;
 	if (bo->memcg != vm->memcg)
 		return;
 	if (acct & BIT(GR_ACCT_DISCARDABLE))
@@ -261,7 +264,8 @@ static void gr_link_pages_add(struct gem_reclaim_vm *vm,
 		vm->swappable_pages += npages;
 }
 
-#define GR_ACCT_LINKED	(BIT(GR_ACCT_DISCARDABLE) | BIT(GR_ACCT_SWAP_GPU))
+#define GR_ACCT_LINKED	\
+	(BIT(GR_ACCT_DISCARDABLE) | BIT(GR_ACCT_SWAP_GPU) | BIT(GR_ACCT_SWAPPED))
 
 /* Move the BO's contribution to its VMs' page counts from @old to @acct. */
 static void gr_link_pages_update(struct gem_reclaim_object *bo, u32 old,
@@ -510,6 +514,28 @@ void gr_swapin_done(struct gem_reclaim_object *bo, ktime_t elapsed)
 		gr_stats_add(gr_control_stats(r->ctl), GR_STAT_SWAPIN_NS,
 			     ktime_to_ns(elapsed));
 		gr_refault_note(r, bo);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * gr_restore_ahead_done() - count a read-ahead of swapped-out BOs
+ * @rdev: the device
+ * @pages: pages swapped in (DOC: Restore ahead)
+ * @elapsed: how long the caller took, helpers included
+ */
+void gr_restore_ahead_done(struct gem_reclaim_device *rdev, long pages,
+			   ktime_t elapsed)
+{
+	struct gr_reclaim *r;
+
+	rcu_read_lock();
+	r = rcu_dereference(rdev->reclaim);
+	if (r) {
+		gr_stats_add(gr_control_stats(r->ctl),
+			     GR_STAT_RESTORE_AHEAD_PAGES, pages);
+		gr_stats_add(gr_control_stats(r->ctl),
+			     GR_STAT_RESTORE_AHEAD_NS, ktime_to_ns(elapsed));
 	}
 	rcu_read_unlock();
 }

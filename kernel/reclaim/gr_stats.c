@@ -43,6 +43,8 @@ static const char *const gr_stat_keys[GR_STAT_COUNT] = {
 	[GR_STAT_SWAPIN_NS] = "swapin_ns",
 	[GR_STAT_SCAN_CALLS] = "scan_calls",
 	[GR_STAT_REFAULTS] = "refaults",
+	[GR_STAT_RESTORE_AHEAD_PAGES] = "restore_ahead_pages",
+	[GR_STAT_RESTORE_AHEAD_NS] = "restore_ahead_ns",
 };
 
 /* Printed as <policy>_<suffix>, e.g. swapout_skipped_trylock. */

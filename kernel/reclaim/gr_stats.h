@@ -25,6 +25,9 @@ struct seq_file;
  * @GR_STAT_SCAN_CALLS: counter, reclaim passes (scan_objects and shrink)
  * @GR_STAT_REFAULTS: counter, restores of a VM's BOs within
  *	refault_protect_ms of its idle start (the VM is protected since)
+ * @GR_STAT_RESTORE_AHEAD_PAGES: counter, pages of swapped-out BOs read
+ *	back ahead of their restore (DOC: Restore ahead)
+ * @GR_STAT_RESTORE_AHEAD_NS: counter, time the callers spent on it
  * @GR_STAT_COUNT: number of entries
  */
 enum gr_stat {
@@ -36,6 +39,8 @@ enum gr_stat {
 	GR_STAT_SWAPIN_NS,
 	GR_STAT_SCAN_CALLS,
 	GR_STAT_REFAULTS,
+	GR_STAT_RESTORE_AHEAD_PAGES,
+	GR_STAT_RESTORE_AHEAD_NS,
 	GR_STAT_COUNT,
 };
 

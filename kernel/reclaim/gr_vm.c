@@ -98,6 +98,8 @@ void gem_reclaim_vm_init(struct gem_reclaim_device *rdev,
 	vm->scan_left = 0;
 	vm->discardable_pages = 0;
 	vm->swappable_pages = 0;
+	vm->swapped_pages = 0;
+	vm->restoring = false;
 	vm->evicted_at = 0;
 	vm->evict_idle_ms = 0;
 	vm->protect_ms = 0;
@@ -125,7 +127,8 @@ void gem_reclaim_vm_fini(struct gem_reclaim_vm *vm)
 	spin_lock_irqsave(&rdev->lock, irqflags);
 	drm_WARN_ON(rdev->drm, vm->active_jobs);
 	drm_WARN_ON(rdev->drm, !list_empty(&vm->bos));
-	drm_WARN_ON(rdev->drm, vm->discardable_pages || vm->swappable_pages);
+	drm_WARN_ON(rdev->drm, vm->discardable_pages || vm->swappable_pages ||
+		    vm->swapped_pages);
 	list_del(&vm->lru_node);
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
 	atomic_long_dec(&rdev->vm_count);

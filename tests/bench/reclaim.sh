@@ -25,6 +25,10 @@ echo +memory >/sys/fs/cgroup/cgroup.subtree_control || fail "no memory controlle
 mkdir -p /sys/fs/cgroup/bench && echo $$ >/sys/fs/cgroup/bench/cgroup.procs ||
 	fail "cannot join /sys/fs/cgroup/bench"
 echo 0 >"$K/idle_threshold_ms"
+# the speed of reclaim and restore, not the policy: a tab switched to
+# right after its eviction is a refault, which would protect it from the
+# next eviction (DOC: Shrinker)
+echo 0 >"$K/refault_protect_ms"
 echo "discard idle-vm-first swapout" >"$K/policy"
 echo "BENCH thp=$(cat /sys/kernel/mm/transparent_hugepage/enabled)" \
 	"page_cluster=$(cat /proc/sys/vm/page-cluster)"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # vm: --mem 256M --swap 256M --timeout 240
 # Allocation failures (failslab and fail_page_alloc, debug kernel only,
-# scoped to allocations made from our modules' code with the stack-trace
-# filter, so the rest of the system keeps working) during
+# scoped to the workload's processes with the task filter and to
+# allocations made from our modules' code with the stack-trace filter, so
+# the rest of the system, the shells and interrupts keep working) during
 # BO creation, first CPU fault, GPU map, heap growth and swap-in at submit,
 # and huge-folio swap-out refused by shmem (below):
 # every run of the workload ends with a clean error or succeeds, never
@@ -31,7 +32,7 @@ setup() { # DIR PROBABILITY
 	echo 1 >"$1/interval"
 	echo -1 >"$1/times"
 	echo 0 >"$1/verbose"
-	echo N >"$1/task-filter"
+	echo Y >"$1/task-filter"
 	echo N >"$1/ignore-gfp-wait"
 	echo "$start" >"$1/require-start"
 	echo "$end" >"$1/require-end"
@@ -42,13 +43,33 @@ setup $FP 1
 echo N >$FP/ignore-gfp-highmem
 echo 0 >$FP/min-order
 
-# run_failing NAME CMD...: run CMD; it may fail, but only with an exit
-# status (not a signal).
+# Injection stops however this script ends: the console and the leak scan
+# after it must not run under it.
+trap 'echo 0 >$FS/probability; echo 0 >$FP/probability' EXIT
+
+# with_failures CMD...: run CMD, and the processes it starts, with the
+# allocations above failing (the task filter: /proc/PID/make-it-fail is
+# inherited across fork and kept across exec).
+with_failures() { sh -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' with_failures "$@"; }
+
+# wait_filled PID: wait for the sparse workload PID to report its fill (or
+# to end, failed)
+wait_filled() {
+	n=0
+	until grep -q '^filled=1' /tmp/sp.out || ! kill -0 "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 600 ] || fail "sparse fill did not finish"
+		sleep 0.1
+	done
+}
+
+# run_failing NAME CMD...: run CMD with failures; it may fail, but only
+# with an exit status (not a signal).
 runs=0 failed=0
 run_failing() {
 	name=$1
 	shift
-	"$@" >/tmp/fi.out 2>&1
+	with_failures "$@" >/tmp/fi.out 2>&1
 	rc=$?
 	runs=$((runs + 1))
 	[ $rc -lt 128 ] || { tail -n 5 /tmp/fi.out; fail "$name died from signal $((rc - 128))"; }
@@ -70,15 +91,10 @@ done
 # swap-in at submit: fill, evict everything, verify (restores on submit)
 i=0
 while [ $i -lt 4 ]; do
-	gpusim-wl -s $i sparse 2 16M 4M /tmp/go >/tmp/sp.out 2>&1 &
+	with_failures gpusim-wl -s $i sparse 2 16M 4M /tmp/go >/tmp/sp.out 2>&1 &
 	sp=$!
-	n=0
-	until grep -q '^filled=1' /tmp/sp.out || ! kill -0 $sp 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -lt 600 ] || fail "sparse fill did not finish"
-		sleep 0.1
-	done
-	echo 100000 >"$R/shrink" 2>/dev/null
+	wait_filled $sp
+	with_failures sh -c "echo 100000 >$R/shrink" 2>/dev/null
 	touch /tmp/go
 	wait $sp
 	rc=$?
@@ -105,12 +121,7 @@ note "$runs runs under fault injection, $failed ended with an error"
 thp0=$(vmstat thp_file_alloc)
 gpusim-wl -s 7 sparse 1 8M 8M /tmp/go >/tmp/sp.out 2>&1 &
 sp=$!
-n=0
-until grep -q '^filled=1' /tmp/sp.out || ! kill -0 $sp 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -lt 600 ] || fail "huge sparse fill did not finish"
-	sleep 0.1
-done
+wait_filled $sp
 expect_gt "huge folios of the 8 MiB BO" "$(vmstat thp_file_alloc)" "$thp0"
 # only allocations made under shmem_writepage() fail
 set -- $(awk '$3 == "shmem_writepage" { getline n; split(n, f); print "0x" $1, "0x" f[1]; exit }' /proc/kallsyms)
@@ -119,7 +130,7 @@ echo "$1" >$FS/require-start
 echo "$2" >$FS/require-end
 echo 100 >$FS/probability
 start=$(date +%s)
-echo 100000 >"$R/shrink" || fail "shrink request failed"
+with_failures sh -c "echo 100000 >$R/shrink" || fail "shrink request failed"
 echo 0 >$FS/probability
 note "shrink with shmem_writepage's allocations failing: $(cat "$R/shrink") pages, $(($(date +%s) - start)) s"
 cat "$R/bos"

@@ -37,7 +37,7 @@
  *                           submits, interleaving the VMs round by round
  *   hold SECONDS SIZE       create, map and fill a BO, then sleep (tests
  *                           kill the process to check cleanup)
- *   sparse VMS TOTAL BO_SIZE [WAITFILE]
+ *   sparse VMS TOTAL BO_SIZE [WAITFILE [cpu]]
  *                           reclaim integrity: TOTAL bytes of BOs over VMS
  *                           VMs (consecutive BOs share a VM, so one VM's
  *                           BOs are used together); each page holds 64
@@ -45,7 +45,8 @@
  *                           zram swap can hold more than RAM; half filled
  *                           by the GPU, half through mmap; after WAITFILE
  *                           exists, every page checked by GPU VERIFY and
- *                           every word through mmap
+ *                           every word through mmap (with "cpu", through
+ *                           mmap first: a CPU fault restores a swapped BO)
  *   cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2
  *                           two BOs created here, first used by a forked
  *                           child that moves itself into another cgroup
@@ -60,9 +61,12 @@
  *   bench-reclaim SIZE SHRINK_FILE NBOS PAIRS
  *                           reclaim benchmarks (tests/bench/reclaim.sh):
  *                           PAIRS rounds of anon (THP and not) vs BO
- *                           (huge pages and not) swap-out and swap-in, and
- *                           discard, in alternating order; shrink latency
- *                           with NBOS BOs
+ *                           (huge pages and not) swap-out and swap-in,
+ *                           discard, and tab switches (a VM's 24 MiB of
+ *                           BOs restored at submit, restore ahead on and
+ *                           off, against 24 MiB of anon memory touched),
+ *                           in alternating order; shrink latency with
+ *                           NBOS BOs
  *   survive SIZE WAITFILE gpu|nogpu
  *                           a BO mapped on the GPU and the CPU, filled both
  *                           ways; after WAITFILE exists (the test reclaims
@@ -1408,7 +1412,8 @@ static unsigned long run_cmds(uint32_t vm, struct drm_gpusim_cmd *cmds, size_t n
 	return failures;
 }
 
-static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const char *waitfile)
+static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const char *waitfile,
+		      bool cpu_first)
 {
 	uint64_t stride = (bo_size + 0xffff) & ~0xffffull, t0 = gpusim_now_ns(), t1;
 	unsigned long gpu_bad = 0, cpu_bad = 0, nbos, b;
@@ -1455,9 +1460,12 @@ static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const cha
 		uint64_t sd = gpusim_pattern(seed, b), va = VA_A + b * stride;
 		uint64_t first = 0, bad;
 
+		if (cpu_first)
+			bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
 		n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, va, bo_size, sd);
 		gpu_bad += run_cmds(vms[b * nvms / nbos], cmds, n, "verify");
-		bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
+		if (!cpu_first)
+			bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
 		if (bad && !cpu_bad)
 			printf("cpu_mismatch bo=%lu seed=0x%" PRIx64 " offset=0x%" PRIx64 "\n",
 			       b, sd, first);
@@ -1973,6 +1981,132 @@ static void bench_discard(uint64_t size, const char *shrink)
 	CHECK_CALL(gpusim_bo_close(&dev, bo));
 }
 
+#define TAB_BOS		6
+#define TAB_BO_SIZE	(4ull << 20)
+#define TAB_SIZE	(TAB_BOS * TAB_BO_SIZE)
+#define TAB_SWITCHES	4
+
+/* gem_reclaim's restore_ahead parameter (DOC: Restore ahead). */
+static void set_restore_ahead(bool on)
+{
+	int ret = write_file("/sys/module/gem_reclaim/parameters/restore_ahead",
+			     on ? "1" : "0");
+
+	if (ret)
+		die("restore_ahead_parameter", ret);
+}
+
+/*
+ * Swap out @size of this cgroup's memory, the BOs through @shrink (and the
+ * swap cache freed: the restore reads the device) or the anonymous @anon
+ * with MADV_PAGEOUT; wait until it is uncharged (freed).
+ */
+static void tab_evict(uint64_t size, const char *shrink, void *anon)
+{
+	long full = charged_kb();
+	uint64_t t0 = gpusim_now_ns();
+	int ret;
+
+	if (anon) {
+		if (madvise(anon, size, MADV_PAGEOUT))
+			die("madvise_pageout", -errno);
+	} else {
+		timed_shrink(shrink, size / 4096);
+		ret = cgroup_reclaim(size);
+		if (ret && ret != -EAGAIN)
+			die("memory.reclaim", ret);
+	}
+	if (wait_uncharged(full - (long)(size / 1024) * 95 / 100, t0) < 0)
+		fail("tab_not_freed");
+}
+
+/*
+ * A tab switch, TAB_SWITCHES times: a VM with TAB_BOS BOs of TAB_BO_SIZE,
+ * filled, swapped out through @shrink (and the swap cache freed), then
+ * the first job after that, a NOP, timed from submit to completion: the
+ * restore of the VM's BOs. With restore ahead on (@ahead) or off. Every
+ * word is checked after each restore. Prints PREFIX_ms=T1/T2/...
+ */
+static void bench_tab(const char *prefix, const char *shrink, bool ahead)
+{
+	struct drm_gpusim_cmd nop = { .op = DRM_GPUSIM_CMD_NOP };
+	struct drm_gpusim_job_wait w;
+	uint32_t vm, bo[TAB_BOS];
+	uint64_t t0, first;
+	unsigned int i, k;
+	double in;
+	void *p;
+
+	CHECK_CALL(gpusim_vm_create(&dev, &vm));
+	for (i = 0; i < TAB_BOS; i++) {
+		bo[i] = new_bo(TAB_BO_SIZE, 0);
+		CHECK_CALL(gpusim_vm_map(&dev, vm, bo[i], 0, VA_A + i * TAB_BO_SIZE,
+					 TAB_BO_SIZE));
+		p = map_bo(bo[i], TAB_BO_SIZE);
+		gpusim_sparse_cpu_fill(p, TAB_BO_SIZE, seed + i);
+		munmap(p, TAB_BO_SIZE);
+	}
+	CHECK_CALL(gpusim_run(&dev, vm, &nop, &w));
+	set_restore_ahead(ahead);
+	printf(" %s_ms=", prefix);
+	for (k = 0; k < TAB_SWITCHES; k++) {
+		tab_evict(TAB_SIZE, shrink, NULL);
+		t0 = gpusim_now_ns();
+		CHECK_CALL(gpusim_run(&dev, vm, &nop, &w));
+		in = gpusim_now_ns() - t0;
+		if (w.status != DRM_GPUSIM_JOB_DONE)
+			expect_done("bench_tab_restore", &w);
+		printf("%s%.2f", k ? "/" : "", ms(in));
+		for (i = 0; i < TAB_BOS; i++) {
+			p = map_bo(bo[i], TAB_BO_SIZE);
+			if (gpusim_sparse_cpu_check(p, TAB_BO_SIZE, seed + i, &first))
+				fail("tab_mismatch");
+			munmap(p, TAB_BO_SIZE);
+		}
+	}
+	set_restore_ahead(true);
+	for (i = 0; i < TAB_BOS; i++)
+		CHECK_CALL(gpusim_bo_close(&dev, bo[i]));
+	CHECK_CALL(gpusim_vm_destroy(&dev, vm));
+}
+
+/*
+ * The anonymous equivalent of bench_tab(): TAB_SIZE of anonymous memory
+ * with THP (the parity of huge-page BOs), the same content, swapped out
+ * with MADV_PAGEOUT until freed, then every page touched, timed.
+ */
+static void bench_tab_anon(const char *prefix)
+{
+	uint64_t t0, i, first, sum = 0;
+	volatile char *q;
+	unsigned int k;
+	double in;
+	void *p;
+
+	p = mmap(NULL, TAB_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap", -errno);
+	if (madvise(p, TAB_SIZE, MADV_HUGEPAGE))
+		die("madvise_thp", -errno);
+	for (k = 0; k < TAB_BOS; k++)
+		gpusim_sparse_cpu_fill((char *)p + k * TAB_BO_SIZE, TAB_BO_SIZE, seed + k);
+	printf(" %s_ms=", prefix);
+	for (k = 0; k < TAB_SWITCHES; k++) {
+		tab_evict(TAB_SIZE, NULL, p);
+		t0 = gpusim_now_ns();
+		for (q = p, i = 0; i < TAB_SIZE; i += 4096)
+			sum += q[i];
+		in = gpusim_now_ns() - t0;
+		printf("%s%.2f", k ? "/" : "", ms(in));
+		for (i = 0; i < TAB_BOS; i++)
+			if (gpusim_sparse_cpu_check((char *)p + i * TAB_BO_SIZE, TAB_BO_SIZE,
+						    seed + i, &first))
+				fail("tab_anon_mismatch");
+	}
+	munmap(p, TAB_SIZE);
+	(void)sum;
+}
+
 /*
  * Reclaim benchmarks (tests/bench/reclaim.sh; scripts/bench-reclaim makes
  * the report). The same sparse content everywhere, so zram sees the same
@@ -1980,7 +2114,9 @@ static void bench_discard(uint64_t size, const char *shrink)
  * anonymous memory without THP, anonymous memory with THP, a BO without
  * huge pages (parity with the first), a BO with them (parity with the
  * second), a discard BO; even pairs in that order, odd pairs reversed, so
- * neither side always runs in the colder state. One
+ * neither side always runs in the colder state; then the tab switches
+ * (bench_tab(): restore ahead on, off, and the anonymous equivalent), in
+ * the same alternating order. One
  * "pair N order=... key=value..." line per pair (-1: not freed within
  * 10 s). Runs in a memory cgroup of its own: its charge tells freed pages. Then NBOS small BOs (one in ten resident) and the latency
  * of shrink requests of 128 pages (what the kernel's shrinker asks for
@@ -2000,8 +2136,12 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos,
 		bool rev = n % 2;
 
 		printf("pair %u order=%s", n,
-		       rev ? "discard,bo,bo4k,thp,anon" : "anon,thp,bo4k,bo,discard");
+		       rev ? "tab,tab1,tabanon,discard,bo,bo4k,thp,anon" :
+			     "anon,thp,bo4k,bo,discard,tabanon,tab1,tab");
 		if (rev) {
+			bench_tab("tab", shrink, true);
+			bench_tab("tab1", shrink, false);
+			bench_tab_anon("tabanon");
 			bench_discard(size, shrink);
 			bench_bo("bo", size, shrink, true);
 			bench_bo("bo4k", size, shrink, false);
@@ -2013,6 +2153,9 @@ static int cmd_bench_reclaim(uint64_t size, const char *shrink, uint32_t nbos,
 			bench_bo("bo4k", size, shrink, false);
 			bench_bo("bo", size, shrink, true);
 			bench_discard(size, shrink);
+			bench_tab_anon("tabanon");
+			bench_tab("tab1", shrink, false);
+			bench_tab("tab", shrink, true);
 		}
 		printf(" warmup=%d\n", n == 0);
 		fflush(stdout);
@@ -2156,7 +2299,7 @@ static void usage(void)
 		"          activity [SIZE] | badinput | tabs TABS BOS SIZE ROUNDS [ACTIVE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
-		"          sparse VMS TOTAL BO_SIZE [WAITFILE] | discard SIZE [WAITFILE] |\n"
+		"          sparse VMS TOTAL BO_SIZE [WAITFILE [cpu]] | discard SIZE [WAITFILE] |\n"
 		"          visits SIZE DIR |\n"
 		"          cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2 |\n"
 		"          survive SIZE WAITFILE gpu|nogpu |\n"
@@ -2215,9 +2358,10 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "bench-submit") && argc >= 3)
 		ret = cmd_bench_submit(argv[0], (uint32_t)parse_size(argv[1]),
 				       (uint32_t)parse_size(argv[2]));
-	else if (!strcmp(cmd, "sparse") && argc >= 3)
+	else if (!strcmp(cmd, "sparse") && argc >= 3 && (argc < 5 || !strcmp(argv[4], "cpu")))
 		ret = cmd_sparse((uint32_t)parse_size(argv[0]), parse_size(argv[1]),
-				 parse_size(argv[2]), argc > 3 ? argv[3] : NULL);
+				 parse_size(argv[2]), argc > 3 ? argv[3] : NULL,
+				 argc > 4 && !strcmp(argv[4], "cpu"));
 	else if (!strcmp(cmd, "cgroup-share") && argc >= 4)
 		ret = cmd_cgshare(parse_size(argv[0]), argv[1], argv[2], argv[3]);
 	else if (!strcmp(cmd, "visits") && argc >= 2)
