@@ -80,6 +80,7 @@
 
 #include <kunit/visibility.h>
 
+#include "gr_internal.h"
 #include "gr_knobs.h"
 
 static int gr_knob_parse_chain(const struct gr_knob *knob, const char *buf,
