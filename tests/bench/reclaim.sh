@@ -4,7 +4,10 @@
 # Reclaim speed, in one guest: gpusim-wl bench-reclaim runs a warm-up pair
 # and then PAIRS pairs, each with every side once, in alternating order:
 # anonymous memory with and without THP, a BO with huge pages and one
-# without (gem_reclaim's huge_pages parameter), a discard BO. Swap-out is
+# without (gem_reclaim's huge_pages parameter), a discard BO, and tab
+# switches (a VM's 24 MiB of BOs swapped out and restored by its next
+# submit, with gem_reclaim's restore_ahead on and off, against 24 MiB of
+# anonymous memory swapped out and touched). Swap-out is
 # timed until the pages are freed (the benchmark's memory cgroup
 # uncharged), swap-in from the device (for the BOs also from the swap
 # cache); all into the same zram swap with the same content (64 PRNG bytes
