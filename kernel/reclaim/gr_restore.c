@@ -311,7 +311,7 @@ void gem_reclaim_vm_restore(struct gem_reclaim_vm *vm)
 	struct gem_reclaim_device *rdev = vm->rdev;
 	unsigned long irqflags, budget;
 	struct gr_restore *rs;
-	bool go;
+	bool go, mine;
 
 	might_sleep();
 	if (!READ_ONCE(restore_ahead) || !gr_restore_wq)
@@ -327,19 +327,18 @@ void gem_reclaim_vm_restore(struct gem_reclaim_vm *vm)
 		return;
 	budget = gr_restore_budget();
 	spin_lock_irqsave(&rdev->lock, irqflags);
-	if (!vm->restoring) {
+	mine = !vm->restoring;	/* else another read-ahead runs */
+	if (mine) {
 		vm->restoring = true;
 		gr_restore_pick_vm(rs, vm, false, budget);
 	}
 	spin_unlock_irqrestore(&rdev->lock, irqflags);
-	if (!rs->nr_bos)
-		goto out_free;	/* another read-ahead runs, or nothing to read */
-
-	gr_restore_finish(rdev, rs);
-	spin_lock_irqsave(&rdev->lock, irqflags);
-	vm->restoring = false;
-	spin_unlock_irqrestore(&rdev->lock, irqflags);
-out_free:
+	if (mine) {
+		gr_restore_finish(rdev, rs);
+		spin_lock_irqsave(&rdev->lock, irqflags);
+		vm->restoring = false;
+		spin_unlock_irqrestore(&rdev->lock, irqflags);
+	}
 	kvfree(rs);
 }
 EXPORT_SYMBOL_GPL(gem_reclaim_vm_restore);

@@ -45,6 +45,26 @@ evict_verify 2 cpu
 expect_eq "pages swapped out (24 MiB)" "$swapped" 6144
 expect_eq "pages read ahead at the CPU fault" "$ahead" "$swapped"
 
+# The same VMs evicted again after that CPU-fault round: the second
+# round's submits read everything ahead again (a submit that found its
+# VM's BOs already read back must not leave the VM marked as being read).
+rm -f /tmp/go /tmp/go.2
+gpusim-wl -s 6 sparse 2 24M 4M /tmp/go cpu 2 >/tmp/sp.out 2>&1 &
+sp=$!
+wait_line /tmp/sp.out '^filled=1'
+echo 100000 >"$R/shrink" || fail "shrink request failed"
+touch /tmp/go
+wait_line /tmp/sp.out '^round=1'
+echo 100000 >"$R/shrink" || fail "shrink request failed"
+swapped=$(($(rstat swapped_bytes) / 4096))
+ahead0=$(rstat restore_ahead_pages)
+touch /tmp/go.2
+wait $sp || fail "two-round sparse run failed: $(tail -n 3 /tmp/sp.out)"
+tail -n 2 /tmp/sp.out | grep -q 'gpu_mismatches=0 cpu_mismatches=0' ||
+	fail "mismatches after the second round: $(tail -n 2 /tmp/sp.out)"
+expect_eq "pages swapped out again" "$swapped" 6144
+expect_eq "pages read ahead at the second round's submits" $(($(rstat restore_ahead_pages) - ahead0)) 6144
+
 # Charged where the restore proper charges, helpers included: the BOs'
 # owner cgroup P/A is removed after the eviction (its process moved to
 # Q/B), so the swap entries' memcg is gone and the pages go to A's

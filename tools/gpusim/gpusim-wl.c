@@ -37,7 +37,7 @@
  *                           submits, interleaving the VMs round by round
  *   hold SECONDS SIZE       create, map and fill a BO, then sleep (tests
  *                           kill the process to check cleanup)
- *   sparse VMS TOTAL BO_SIZE [WAITFILE [cpu]]
+ *   sparse VMS TOTAL BO_SIZE [WAITFILE [cpu|gpu [ROUNDS]]]
  *                           reclaim integrity: TOTAL bytes of BOs over VMS
  *                           VMs (consecutive BOs share a VM, so one VM's
  *                           BOs are used together); each page holds 64
@@ -46,7 +46,11 @@
  *                           by the GPU, half through mmap; after WAITFILE
  *                           exists, every page checked by GPU VERIFY and
  *                           every word through mmap (with "cpu", through
- *                           mmap first: a CPU fault restores a swapped BO)
+ *                           mmap first: a CPU fault restores a swapped BO);
+ *                           with ROUNDS, again after each of
+ *                           WAITFILE.2 .. WAITFILE.ROUNDS exists (the test
+ *                           evicts in between; "round=N" when round N is
+ *                           verified), GPU first
  *   cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2
  *                           two BOs created here, first used by a forked
  *                           child that moves itself into another cgroup
@@ -1413,8 +1417,10 @@ static unsigned long run_cmds(uint32_t vm, struct drm_gpusim_cmd *cmds, size_t n
 }
 
 static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const char *waitfile,
-		      bool cpu_first)
+		      bool cpu_first, uint32_t rounds)
 {
+	char roundfile[4096];
+	uint32_t r;
 	uint64_t stride = (bo_size + 0xffff) & ~0xffffull, t0 = gpusim_now_ns(), t1;
 	unsigned long gpu_bad = 0, cpu_bad = 0, nbos, b;
 	uint32_t *vms, *handles, v;
@@ -1455,25 +1461,33 @@ static int cmd_sparse(uint32_t nvms, uint64_t total, uint64_t bo_size, const cha
 	printf("filled=1 fill_ms=%" PRIu64 "\n", (t1 - t0) / 1000000);
 	wait_for_file(waitfile);
 
-	t0 = gpusim_now_ns();
-	for (b = 0; b < nbos; b++) {
-		uint64_t sd = gpusim_pattern(seed, b), va = VA_A + b * stride;
-		uint64_t first = 0, bad;
+	for (r = 1; r <= rounds; r++) {
+		if (r > 1) {
+			printf("round=%u\n", r - 1);
+			snprintf(roundfile, sizeof(roundfile), "%s.%u", waitfile, r);
+			wait_for_file(roundfile);
+			cpu_first = false;
+		}
+		t0 = gpusim_now_ns();
+		for (b = 0; b < nbos; b++) {
+			uint64_t sd = gpusim_pattern(seed, b), va = VA_A + b * stride;
+			uint64_t first = 0, bad;
 
-		if (cpu_first)
-			bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
-		n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, va, bo_size, sd);
-		gpu_bad += run_cmds(vms[b * nvms / nbos], cmds, n, "verify");
-		if (!cpu_first)
-			bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
-		if (bad && !cpu_bad)
-			printf("cpu_mismatch bo=%lu seed=0x%" PRIx64 " offset=0x%" PRIx64 "\n",
-			       b, sd, first);
-		cpu_bad += bad;
+			if (cpu_first)
+				bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
+			n = gpusim_sparse_cmds(cmds, DRM_GPUSIM_CMD_VERIFY, va, bo_size, sd);
+			gpu_bad += run_cmds(vms[b * nvms / nbos], cmds, n, "verify");
+			if (!cpu_first)
+				bad = gpusim_sparse_cpu_check(maps[b], bo_size, sd, &first);
+			if (bad && !cpu_bad)
+				printf("cpu_mismatch bo=%lu seed=0x%" PRIx64 " offset=0x%" PRIx64 "\n",
+				       b, sd, first);
+			cpu_bad += bad;
+		}
+		printf("verify_ms=%" PRIu64 " pages=%lu gpu_mismatches=%lu cpu_mismatches=%lu\n",
+		       (gpusim_now_ns() - t0) / 1000000, nbos * (unsigned long)(bo_size / 4096),
+		       gpu_bad, cpu_bad);
 	}
-	printf("verify_ms=%" PRIu64 " pages=%lu gpu_mismatches=%lu cpu_mismatches=%lu\n",
-	       (gpusim_now_ns() - t0) / 1000000, nbos * (unsigned long)(bo_size / 4096),
-	       gpu_bad, cpu_bad);
 	for (b = 0; b < nbos; b++)
 		munmap(maps[b], bo_size);
 	free(cmds);
@@ -2299,7 +2313,7 @@ static void usage(void)
 		"          activity [SIZE] | badinput | tabs TABS BOS SIZE ROUNDS [ACTIVE] |\n"
 		"          lazy TOTAL BO_SIZE | fault | heap CHUNKS |\n"
 		"          bench-submit COUNTS PER_ROUND ROUNDS | hold SECONDS SIZE |\n"
-		"          sparse VMS TOTAL BO_SIZE [WAITFILE [cpu]] | discard SIZE [WAITFILE] |\n"
+		"          sparse VMS TOTAL BO_SIZE [WAITFILE [cpu|gpu [ROUNDS]]] | discard SIZE [WAITFILE] |\n"
 		"          visits SIZE DIR |\n"
 		"          cgroup-share SIZE CGROUP_PROCS WAITFILE1 WAITFILE2 |\n"
 		"          survive SIZE WAITFILE gpu|nogpu |\n"
@@ -2358,10 +2372,13 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "bench-submit") && argc >= 3)
 		ret = cmd_bench_submit(argv[0], (uint32_t)parse_size(argv[1]),
 				       (uint32_t)parse_size(argv[2]));
-	else if (!strcmp(cmd, "sparse") && argc >= 3 && (argc < 5 || !strcmp(argv[4], "cpu")))
+	else if (!strcmp(cmd, "sparse") && argc >= 3 &&
+		 (argc < 5 || !strcmp(argv[4], "cpu") || !strcmp(argv[4], "gpu")) &&
+		 (argc < 6 || parse_size(argv[5]) >= 1))
 		ret = cmd_sparse((uint32_t)parse_size(argv[0]), parse_size(argv[1]),
 				 parse_size(argv[2]), argc > 3 ? argv[3] : NULL,
-				 argc > 4 && !strcmp(argv[4], "cpu"));
+				 argc > 4 && !strcmp(argv[4], "cpu"),
+				 argc > 5 ? (uint32_t)parse_size(argv[5]) : 1);
 	else if (!strcmp(cmd, "cgroup-share") && argc >= 4)
 		ret = cmd_cgshare(parse_size(argv[0]), argv[1], argv[2], argv[3]);
 	else if (!strcmp(cmd, "visits") && argc >= 2)
